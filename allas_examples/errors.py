@@ -1,0 +1,142 @@
+"""Turn what can go wrong into one sentence in the user's language and an exit code.
+
+Exit codes: 0 done; 1 the service refused or failed; 2 bad usage or configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import unquote, urlparse
+
+import requests
+from keystoneauth1 import exceptions as ksa_exceptions
+from swiftclient.exceptions import ClientException
+from swiftclient.service import SwiftError
+
+from allas_examples.messages import text
+
+EXIT_OK = 0
+EXIT_SERVICE = 1
+EXIT_USAGE = 2
+
+
+class AllasExampleError(Exception):
+    """An error whose message is a catalog sentence; the service's side by default."""
+
+    exit_code = EXIT_SERVICE
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+    def message(self) -> str:
+        return text(self.key, **self.values)
+
+
+class ConfigurationError(AllasExampleError):
+    """Bad usage or configuration: missing variables, bad options, missing local files."""
+
+    exit_code = EXIT_USAGE
+
+
+def describe(error: BaseException) -> tuple[str, int]:
+    """One translated sentence and the exit code for ``error``."""
+    if isinstance(error, AllasExampleError):
+        return error.message(), error.exit_code
+    if isinstance(error, SwiftError):
+        # SwiftService wraps the real cause; describe that when there is one.
+        if isinstance(error.exception, BaseException):
+            return describe(error.exception)
+        return text("service_error", detail=error.value), EXIT_SERVICE
+    if isinstance(error, ClientException):
+        return _describe_swift(error), EXIT_SERVICE
+    if isinstance(error, ksa_exceptions.Unauthorized):
+        return text("login_refused"), EXIT_SERVICE
+    if isinstance(error, ksa_exceptions.Forbidden):
+        return text("forbidden"), EXIT_SERVICE
+    if isinstance(error, ksa_exceptions.EndpointNotFound):
+        return text("no_object_store"), EXIT_SERVICE
+    if isinstance(
+        error, (ksa_exceptions.ConnectionError, requests.ConnectionError, requests.Timeout)
+    ):
+        return text("connection_failed", host=_host_in(str(error))), EXIT_SERVICE
+    if isinstance(error, ksa_exceptions.HttpError):
+        return text("http_error", status=error.http_status, reason=error.message), EXIT_SERVICE
+    if isinstance(error, ksa_exceptions.ClientException):
+        return text("service_error", detail=str(error)), EXIT_SERVICE
+    if isinstance(error, FileNotFoundError):
+        return text("local_missing", path=error.filename), EXIT_USAGE
+    if isinstance(error, IsADirectoryError):
+        return text("local_is_directory", path=error.filename), EXIT_USAGE
+    if isinstance(error, PermissionError):
+        return text("local_permission", path=error.filename), EXIT_USAGE
+    if isinstance(error, OSError):
+        return text("local_os_error", path=error.filename, reason=error.strerror), EXIT_SERVICE
+    if isinstance(error, KeyboardInterrupt):
+        return text("interrupted"), EXIT_SERVICE
+    return text("service_error", detail=f"{type(error).__name__}: {error}"), EXIT_SERVICE
+
+
+def _describe_swift(error: ClientException) -> str:
+    status = error.http_status
+    bucket, name = _bucket_and_object(error.http_path or "")
+    body = _body_text(error.http_response_content)
+    if status is None:
+        # swiftclient reports Keystone refusals (user/key login) without a status.
+        if error.msg.startswith("Unauthorized"):
+            return text("login_refused")
+        if error.msg.startswith("Endpoint for"):
+            return text("no_object_store")
+        return text("service_error", detail=error.msg)
+    if status == 401:
+        return text("token_refused")
+    if status == 403:
+        return text("forbidden")
+    if status == 404:
+        if name is None or "NoSuchBucket" in body:
+            return text("no_such_bucket", bucket=bucket)
+        return text("no_such_object", bucket=bucket, object=name)
+    if status == 409 and name is None:
+        if "BucketAlreadyExists" in body:
+            return text("bucket_name_taken", bucket=bucket)
+        return text("bucket_not_empty", bucket=bucket)
+    if status == 413:
+        return text("too_large")
+    if status == 422:
+        return text("checksum_refused")
+    if status == 400:
+        return text("bad_request", detail=body or error.http_reason)
+    return text("http_error", status=status, reason=error.http_reason)
+
+
+def _bucket_and_object(path: str) -> tuple[str | None, str | None]:
+    """Split ``/swift/v1/AUTH_x/bucket/object/name`` after the account part."""
+    parts = path.split("/")
+    for index, part in enumerate(parts):
+        if part.startswith("AUTH_"):
+            rest = parts[index + 1 :]
+            bucket = unquote(rest[0]) if rest and rest[0] else None
+            name = unquote("/".join(rest[1:])) if len(rest) > 1 else None
+            return bucket, name or None
+    return None, None
+
+
+def _body_text(content: object) -> str:
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")
+    return str(content or "").strip()[:200]
+
+
+def _host_in(message: str) -> str:
+    match = re.search(r"https?://[^\s'\"]+", message)
+    return (urlparse(match.group(0)).hostname or "Allas") if match else "Allas"
+
+
+def redact(message: str, secrets: Iterable[str]) -> str:
+    """``message`` with every secret (password, token) replaced by asterisks."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            message = message.replace(secret, "***")
+    return message

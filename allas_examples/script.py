@@ -1,0 +1,161 @@
+"""What every example script shares: options, the offline fake, the connection, errors.
+
+An example's ``__main__`` block reads top to bottom::
+
+    parser = script.parser(__doc__)
+    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    with script.session(parser) as (conn, args):
+        create_bucket(conn, args.bucket)
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from typing import NoReturn
+from pathlib import Path
+
+import swiftclient
+
+from allas_examples import messages
+from allas_examples.connection import connect
+from allas_examples.errors import EXIT_USAGE, ConfigurationError, describe, redact
+from allas_examples.messages import text
+
+# The names the CSC pages use.
+BUCKET = "snakebucket"
+SOURCE_FILE = "my_snake.txt"
+DOWNLOAD_FILE = "new_name_for_file.txt"
+
+SAMPLE_TEXT = (
+    "Allas sample file / Allaksen esimerkkitiedosto\n"
+    "The snake sleeps in the bucket. Käärme nukkuu bucketissa. \N{SNAKE}\n"
+)
+
+FAKE_STATE_VARIABLE = "ALLAS_FAKE_STATE"
+FAKE_STATE_DEFAULT = ".allas-fake"
+SECRET_VARIABLES = ("OS_PASSWORD", "OS_AUTH_TOKEN", "OS_APPLICATION_CREDENTIAL_SECRET")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints put in the catalog's sentence and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        messages.warn(text("usage_error", detail=message))
+        sys.exit(EXIT_USAGE)
+
+
+def parser(doc: str | None, argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """A parser with ``--fake``, ``--real``, ``--lang`` and ``--debug``.
+
+    The language is chosen here, before the script adds its arguments, so that their
+    help texts come out in that language too.
+    """
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _ = early.parse_known_args(sys.argv[1:] if argv is None else argv)
+    messages.set_language(messages.resolve_language(known.lang))
+
+    description = text("cli_description") + "\n\n" + (doc or "")
+    result = _Parser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_common_options(result)
+    return result
+
+
+def add_common_options(target: argparse.ArgumentParser, default: object = None) -> None:
+    """``--lang``, ``--fake``/``--real`` and ``--debug``; ``default`` replaces their defaults.
+
+    Sub-commands pass ``argparse.SUPPRESS`` so that an option left out after the command
+    does not undo the same option given before it.
+    """
+    extra = {} if default is None else {"default": default}
+    target.add_argument("--lang", choices=messages.LANGUAGES, help=text("help_lang"), **extra)
+    where = target.add_mutually_exclusive_group()
+    where.add_argument("--fake", action="store_true", help=text("help_fake"), **extra)
+    where.add_argument("--real", dest="fake", action="store_false", help=text("help_real"), **extra)
+    target.add_argument("--debug", action="store_true", help=text("help_debug"), **extra)
+
+
+def fake_state_dir() -> Path:
+    """Where ``--fake`` keeps its store between runs."""
+    return Path(os.environ.get(FAKE_STATE_VARIABLE) or FAKE_STATE_DEFAULT)
+
+
+@contextlib.contextmanager
+def session(
+    parser: argparse.ArgumentParser,
+    argv: Sequence[str] | None = None,
+    sample_file: str | None = None,
+) -> Iterator[tuple[swiftclient.Connection, argparse.Namespace]]:
+    """Parse the options, connect (to the fake with ``--fake``) and report any failure.
+
+    A failure ends the process with one translated sentence on standard error and the
+    documented exit code; the traceback only with ``--debug``. ``sample_file`` names the
+    argument holding a file to upload: with ``--fake`` and the pages' default name, the
+    sample file is created when it is missing.
+    """
+    args = parser.parse_args(argv)
+    messages.set_language(messages.resolve_language(args.lang))
+    secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
+    try:
+        with contextlib.ExitStack() as stack:
+            if args.fake:
+                environ = stack.enter_context(offline_fake())
+                secrets += [environ["OS_PASSWORD"]]
+                if sample_file and getattr(args, sample_file) == SOURCE_FILE:
+                    ensure_sample_file(Path(SOURCE_FILE))
+            else:
+                environ = os.environ
+            conn = connect(environ)
+            stack.callback(conn.close)
+            yield conn, args
+    except (Exception, KeyboardInterrupt) as error:
+        fail(error, args.debug, secrets)
+
+
+def fail(error: BaseException, debug: bool, secrets: list[str]) -> NoReturn:
+    """Report ``error`` in one translated sentence (after the traceback with ``--debug``)."""
+    message, code = describe(error)
+    if debug:
+        messages.warn(redact(traceback.format_exc(), secrets))
+    messages.warn(redact(message, secrets))
+    sys.exit(code)
+
+
+@contextlib.contextmanager
+def offline_fake() -> Iterator[dict[str, str]]:
+    """Activate the fake Allas kept in ``fake_state_dir()`` and yield its ``OS_*`` login."""
+    from fake_swift import mock_allas  # only needed offline
+
+    state = fake_state_dir()
+    messages.say("fake_in_use", path=state)
+    with mock_allas(state_dir=state) as allas:
+        yield allas.environ("John")
+
+
+def ensure_sample_file(path: Path) -> None:
+    if not path.exists():
+        path.write_text(SAMPLE_TEXT, encoding="utf-8")
+        messages.say("sample_created", path=path)
+
+
+def quiet_library_logging() -> None:
+    """swiftclient logs failed requests itself; the scripts say it once, translated."""
+    logging.getLogger("swiftclient").setLevel(logging.CRITICAL)
+
+
+quiet_library_logging()
+
+__all__ = [
+    "BUCKET",
+    "DOWNLOAD_FILE",
+    "SOURCE_FILE",
+    "ConfigurationError",
+    "parser",
+    "session",
+]
