@@ -1,0 +1,166 @@
+"""An in-memory fake of CSC's Allas (Swift API + Keystone v3 login) built on `responses`.
+
+    with mock_allas() as allas:
+        conn = swiftclient.Connection(authurl=AUTH_URL, user="John", key="John1234", ...)
+
+Requests to ``pouta.csc.fi:5001`` and ``a3s.fi`` are answered by the fake; any other
+host fails at once with ``requests.ConnectionError``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .flavors import Flavor, get_flavor
+from .keystone import AUTH_URL, STORAGE_ROOT, Keystone, storage_url_for
+from .state import (
+    DEFAULT_DOMAIN_NAME,
+    TOKEN_LIFETIME,
+    FakeState,
+    User,
+    domain_id_for,
+    project_id_for,
+    reset_state,
+)
+from .swift import Swift
+from .transport import ResponsesTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+__all__ = ["AUTH_URL", "STORAGE_ROOT", "MockAllas", "mock_allas", "reset_state"]
+
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+# Every fake answers the same two hosts, so only one may be active in a process.
+_activation_lock = threading.Lock()
+_active: MockAllas | None = None
+
+
+class MockAllas:
+    """The fake Allas: a context manager, a decorator, and the handle tests talk to.
+
+    Each ``with`` block (or each call of a decorated function) starts from the saved
+    state in ``state_dir``, or from an empty store with only the example user John.
+    """
+
+    def __init__(self, flavor: str = "rgw", state_dir: str | os.PathLike[str] | None = None):
+        self.flavor: Flavor = get_flavor(flavor)
+        self.state_dir = Path(state_dir) if state_dir is not None else None
+        self.state: FakeState | None = None
+        self._transport: ResponsesTransport | None = None
+
+    # context manager and decorator
+
+    def __enter__(self) -> Self:
+        global _active
+        with _activation_lock:
+            if _active is not None:
+                raise RuntimeError("another mock_allas() is already active in this process")
+            _active = self
+        try:
+            self.state = FakeState(self.state_dir)
+            keystone = Keystone(self.state)
+            swift = Swift(self.state, self.flavor)
+            self._transport = ResponsesTransport(keystone.handle, swift.handle)
+            self._transport.start()
+        except BaseException:
+            if self.state is not None:
+                self.state.close()
+            self.state = self._transport = None
+            _active = None
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        global _active
+        assert self.state is not None and self._transport is not None
+        try:
+            self._transport.stop()
+            if self.state_dir is not None:
+                self.state.save()
+        finally:
+            self.state.close()
+            self.state = None
+            self._transport = None
+            _active = None
+
+    def __call__(self, function: _Function) -> _Function:
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self:
+                return function(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    # the handle
+
+    @property
+    def _active_state(self) -> FakeState:
+        if self.state is None:
+            raise RuntimeError("mock_allas() is not active; use it in a with block")
+        return self.state
+
+    @property
+    def responses(self) -> Any:
+        """The active ``responses.RequestsMock`` (its ``calls`` list every request)."""
+        if self._transport is None:
+            raise RuntimeError("mock_allas() is not active; use it in a with block")
+        return self._transport.mock
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        project_name: str,
+        user_domain: str = DEFAULT_DOMAIN_NAME,
+        project_domain: str = DEFAULT_DOMAIN_NAME,
+    ) -> None:
+        """Register a user who can log in to ``project_name`` (replaces a same-named user)."""
+        self._active_state.add_user(username, password, project_name, user_domain, project_domain)
+
+    def environ(self, username: str = "John") -> dict[str, str]:
+        """The ``OS_*`` variables that log ``username`` in to its project."""
+        state = self._active_state
+        user = self._user(username)
+        project = state.projects[user.default_project_id]
+        return {
+            "OS_AUTH_URL": AUTH_URL,
+            "OS_IDENTITY_API_VERSION": "3",
+            "OS_USERNAME": user.name,
+            "OS_PASSWORD": user.password,
+            "OS_USER_DOMAIN_NAME": state.domains[user.domain_id].name,
+            "OS_PROJECT_DOMAIN_NAME": state.domains[project.domain_id].name,
+            "OS_PROJECT_NAME": project.name,
+        }
+
+    def storage_url(
+        self, project_name: str = "project_123456", project_domain: str = DEFAULT_DOMAIN_NAME
+    ) -> str:
+        """The Swift account URL of a project (``{STORAGE_ROOT}/AUTH_<project id>``)."""
+        return storage_url_for(project_id_for(project_name, domain_id_for(project_domain)))
+
+    def token_for(self, username: str = "John", expires_in: float = TOKEN_LIFETIME) -> str:
+        """A token for the user's project, as ``OS_AUTH_TOKEN``; a negative ``expires_in``
+        gives one that has already expired."""
+        user = self._user(username)
+        token = self._active_state.issue_token(
+            user, user.default_project_id, ("password",), expires_in
+        )
+        return token.id
+
+    def _user(self, username: str) -> User:
+        return self._active_state.find_user_by_name(username)
+
+
+def mock_allas(flavor: str = "rgw", state_dir: str | os.PathLike[str] | None = None) -> MockAllas:
+    """A fake Allas, used as ``with mock_allas() as allas:`` or ``@mock_allas()``.
+
+    ``flavor`` is "rgw" (Allas runs Ceph RGW) or "swift" (OpenStack Swift).
+    ``state_dir`` keeps the store in that folder between runs and processes.
+    """
+    return MockAllas(flavor=flavor, state_dir=state_dir)

@@ -1,0 +1,44 @@
+"""The plain request and reply that the services speak, whatever carries them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+
+@dataclass
+class Request:
+    """One HTTP request: header names lower-case, path still percent-encoded."""
+
+    method: str
+    path: str
+    query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    body: Iterable[bytes] = ()
+
+    def read_body(self) -> bytes:
+        """The whole body (only for small bodies: manifests, bulk deletes, logins)."""
+        return b"".join(self.body)
+
+
+@dataclass
+class Reply:
+    """One HTTP reply. ``body`` is bytes, an open binary file, or an iterator of chunks.
+
+    A file or iterator body must come with a Content-Length header.
+    """
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | BinaryIO | Iterable[bytes] = b""
+
+
+def json_reply(status: int, document: Any, headers: dict[str, str] | None = None) -> Reply:
+    """A reply carrying ``document`` as JSON."""
+    return Reply(
+        status,
+        {"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+        json.dumps(document).encode("utf-8"),
+    )

@@ -1,0 +1,588 @@
+"""What the fake Allas remembers: identities, accounts, containers, objects.
+
+No HTTP here. One re-entrant lock guards everything; callers hold ``state.lock``
+around any read-modify-write. Object bodies never change once written, so they may
+be read after the lock is released.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import hashlib
+import io
+import json
+import os
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+DEFAULT_DOMAIN_ID = "default"
+DEFAULT_DOMAIN_NAME = "Default"
+SPOOL_THRESHOLD = 1024 * 1024
+TOKEN_LIFETIME = 8 * 3600.0
+STATE_FILE = "state.json"
+BODIES_FOLDER = "bodies"
+_FORMAT_VERSION = 1
+
+
+def stable_id(*parts: str) -> str:
+    """32 hex characters derived from ``parts``: the same names give the same ids."""
+    return hashlib.md5("/".join(parts).encode("utf-8")).hexdigest()
+
+
+def project_id_for(project_name: str, domain_id: str = DEFAULT_DOMAIN_ID) -> str:
+    """The id a project gets: md5 of its name (of domain/name outside ``default``)."""
+    if domain_id == DEFAULT_DOMAIN_ID:
+        return stable_id(project_name)
+    return stable_id(domain_id, project_name)
+
+
+def domain_id_for(domain_name: str) -> str:
+    """The id a domain gets; ``Default`` is ``default`` as in every Keystone."""
+    if domain_name == DEFAULT_DOMAIN_NAME:
+        return DEFAULT_DOMAIN_ID
+    return stable_id("domain", domain_name)
+
+
+class EntityTooLarge(Exception):
+    """A body grew past the allowed size while it was being read."""
+
+
+# Bodies ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemoryBody:
+    """A small body kept in memory."""
+
+    data: bytes
+
+    def open(self) -> BinaryIO:
+        return io.BytesIO(self.data)
+
+
+@dataclass(frozen=True)
+class FileBody:
+    """A body kept in a file of its own."""
+
+    path: Path
+
+    def open(self) -> BinaryIO:
+        return open(self.path, "rb")
+
+
+Body = MemoryBody | FileBody
+EMPTY_BODY = MemoryBody(b"")
+
+
+class BodyStore:
+    """Writes bodies (memory or file) and removes the ones no longer referenced."""
+
+    def __init__(self, folder: Path, all_in_files: bool) -> None:
+        self.folder = folder
+        self.all_in_files = all_in_files
+        self._deferred_removals: list[Path] = []
+        self._removal_lock = threading.Lock()
+
+    def write(self, chunks: Iterable[bytes], max_size: int) -> tuple[Body, int, str]:
+        """Store ``chunks``; return the body, its size and md5 hex.
+
+        Raises EntityTooLarge (and keeps nothing) once more than ``max_size`` bytes came.
+        """
+        md5 = hashlib.md5()
+        size = 0
+        buffer = io.BytesIO()
+        file: BinaryIO | None = None
+        path: Path | None = None
+        with contextlib.ExitStack() as stack:
+            try:
+                for chunk in chunks:
+                    if not chunk:
+                        continue
+                    size += len(chunk)
+                    if size > max_size:
+                        raise EntityTooLarge()
+                    md5.update(chunk)
+                    if file is None and (self.all_in_files or size > SPOOL_THRESHOLD):
+                        path = self._new_path()
+                        file = stack.enter_context(open(path, "wb"))
+                        file.write(buffer.getbuffer())
+                        buffer = io.BytesIO()
+                    (file or buffer).write(chunk)
+            except BaseException:
+                stack.close()
+                if path is not None:
+                    path.unlink(missing_ok=True)
+                raise
+        if path is not None:
+            return FileBody(path), size, md5.hexdigest()
+        if size == 0:
+            return EMPTY_BODY, 0, md5.hexdigest()
+        return MemoryBody(buffer.getvalue()), size, md5.hexdigest()
+
+    def discard(self, body: Body) -> None:
+        """Forget a body that no object references any more."""
+        if not isinstance(body, FileBody):
+            return
+        if self.all_in_files:
+            # The saved state may still name this file until the next save succeeds.
+            with self._removal_lock:
+                self._deferred_removals.append(body.path)
+        else:
+            body.path.unlink(missing_ok=True)
+
+    def remove_deferred(self) -> None:
+        """Delete files discarded since the last save (call after saving)."""
+        with self._removal_lock:
+            paths, self._deferred_removals = self._deferred_removals, []
+        for path in paths:
+            path.unlink(missing_ok=True)
+
+    def _new_path(self) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return self.folder / uuid.uuid4().hex
+
+
+# Storage --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SloSegment:
+    """One entry of a static large object's manifest."""
+
+    container: str
+    name: str
+    etag: str
+    size: int
+    content_type: str
+    last_modified: float
+
+    @property
+    def path(self) -> str:
+        return f"/{self.container}/{self.name}"
+
+
+@dataclass
+class StoredObject:
+    """An object's stored body and what Swift keeps about it."""
+
+    name: str
+    body: Body
+    size: int
+    etag: str
+    content_type: str
+    last_modified: float
+    metadata: dict[str, str] = field(default_factory=dict)
+    extra_headers: dict[str, str] = field(default_factory=dict)
+    dlo_manifest: str | None = None
+    slo_segments: list[SloSegment] | None = None
+
+    @property
+    def is_slo(self) -> bool:
+        return self.slo_segments is not None
+
+    @property
+    def slo_etag(self) -> str:
+        """md5 of the segments' md5s, as Swift computes a static large object's ETag."""
+        joined = "".join(segment.etag for segment in self.slo_segments or ())
+        return hashlib.md5(joined.encode("ascii")).hexdigest()
+
+    @property
+    def listed_bytes(self) -> int:
+        if self.slo_segments is not None:
+            return sum(segment.size for segment in self.slo_segments)
+        return self.size
+
+    @property
+    def listed_hash(self) -> str:
+        return self.slo_etag if self.is_slo else self.etag
+
+
+@dataclass
+class SortedNames:
+    """Names kept in Swift's listing order (UTF-8 byte order equals code point order)."""
+
+    names: list[str] = field(default_factory=list)
+
+    def add(self, name: str) -> None:
+        index = bisect.bisect_left(self.names, name)
+        if index == len(self.names) or self.names[index] != name:
+            self.names.insert(index, name)
+
+    def remove(self, name: str) -> None:
+        index = bisect.bisect_left(self.names, name)
+        if index < len(self.names) and self.names[index] == name:
+            del self.names[index]
+
+
+@dataclass
+class Container:
+    """A container (a "bucket" in Allas' words) and its objects."""
+
+    name: str
+    created: float
+    metadata: dict[str, str] = field(default_factory=dict)
+    objects: dict[str, StoredObject] = field(default_factory=dict)
+    order: SortedNames = field(default_factory=SortedNames)
+    bytes_used: int = 0
+    last_modified: float = 0.0
+
+    def put(self, obj: StoredObject) -> StoredObject | None:
+        """Store ``obj``; return the object it replaced, if any."""
+        old = self.objects.get(obj.name)
+        if old is not None:
+            self.bytes_used -= old.listed_bytes
+        else:
+            self.order.add(obj.name)
+        self.objects[obj.name] = obj
+        self.bytes_used += obj.listed_bytes
+        self.last_modified = time.time()
+        return old
+
+    def pop(self, name: str) -> StoredObject | None:
+        """Remove and return the object called ``name``, if any."""
+        old = self.objects.pop(name, None)
+        if old is not None:
+            self.order.remove(name)
+            self.bytes_used -= old.listed_bytes
+            self.last_modified = time.time()
+        return old
+
+
+@dataclass
+class Account:
+    """The storage account of one project (``AUTH_<project id>``)."""
+
+    project_id: str
+    created: float
+    metadata: dict[str, str] = field(default_factory=dict)
+    containers: dict[str, Container] = field(default_factory=dict)
+    order: SortedNames = field(default_factory=SortedNames)
+
+    @property
+    def object_count(self) -> int:
+        return sum(len(container.objects) for container in self.containers.values())
+
+    @property
+    def bytes_used(self) -> int:
+        return sum(container.bytes_used for container in self.containers.values())
+
+
+# Identity -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str
+    domain_id: str
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    password: str
+    domain_id: str
+    default_project_id: str
+
+
+@dataclass(frozen=True)
+class Token:
+    id: str
+    user_id: str
+    project_id: str | None
+    methods: tuple[str, ...]
+    issued_at: float
+    expires_at: float
+    audit_id: str
+
+    def is_valid(self, now: float | None = None) -> bool:
+        return (now if now is not None else time.time()) < self.expires_at
+
+
+# The whole state ------------------------------------------------------------------
+
+
+class FakeState:
+    """Everything the fake stores, with one lock and optional persistence in a folder."""
+
+    def __init__(self, state_dir: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.state_dir = state_dir
+        self._temp_dir: tempfile.TemporaryDirectory[str] | None = None
+        if state_dir is not None:
+            self.bodies = BodyStore(state_dir / BODIES_FOLDER, all_in_files=True)
+        else:
+            self._temp_dir = tempfile.TemporaryDirectory(prefix="fake-allas-")
+            self.bodies = BodyStore(Path(self._temp_dir.name), all_in_files=False)
+        self.domains: dict[str, Domain] = {}
+        self.projects: dict[str, Project] = {}
+        self.users: dict[str, User] = {}
+        self.tokens: dict[str, Token] = {}
+        self.accounts: dict[str, Account] = {}
+        self.add_user("John", "John1234", "project_123456")
+        if state_dir is not None:
+            self.load()
+
+    # identities
+
+    def add_domain(self, name: str) -> Domain:
+        with self.lock:
+            domain = Domain(domain_id_for(name), name)
+            self.domains.setdefault(domain.id, domain)
+            return self.domains[domain.id]
+
+    def add_project(self, name: str, domain_name: str = DEFAULT_DOMAIN_NAME) -> Project:
+        with self.lock:
+            domain = self.add_domain(domain_name)
+            project = Project(project_id_for(name, domain.id), name, domain.id)
+            self.projects.setdefault(project.id, project)
+            return self.projects[project.id]
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        project_name: str,
+        user_domain: str = DEFAULT_DOMAIN_NAME,
+        project_domain: str = DEFAULT_DOMAIN_NAME,
+    ) -> User:
+        """Register (or replace) a user who is a member of ``project_name``."""
+        with self.lock:
+            domain = self.add_domain(user_domain)
+            project = self.add_project(project_name, project_domain)
+            user = User(
+                id=stable_id("user", domain.id, username),
+                name=username,
+                password=password,
+                domain_id=domain.id,
+                default_project_id=project.id,
+            )
+            self.users[user.id] = user
+            return user
+
+    def find_domain(self, name: str | None = None, id: str | None = None) -> Domain | None:
+        with self.lock:
+            if id is not None:
+                return self.domains.get(id)
+            return next((d for d in self.domains.values() if d.name == name), None)
+
+    def find_user(self, name: str, domain_id: str) -> User | None:
+        with self.lock:
+            return next(
+                (u for u in self.users.values() if u.name == name and u.domain_id == domain_id),
+                None,
+            )
+
+    def find_user_by_name(self, name: str) -> User:
+        """The user called ``name`` (any domain); KeyError when there is none."""
+        with self.lock:
+            for user in self.users.values():
+                if user.name == name:
+                    return user
+        raise KeyError(f"no fake Allas user called {name!r}")
+
+    def find_project(self, name: str, domain_id: str) -> Project | None:
+        with self.lock:
+            return next(
+                (p for p in self.projects.values() if p.name == name and p.domain_id == domain_id),
+                None,
+            )
+
+    def issue_token(
+        self,
+        user: User,
+        project_id: str | None,
+        methods: tuple[str, ...] = ("password",),
+        lifetime: float = TOKEN_LIFETIME,
+    ) -> Token:
+        now = time.time()
+        token = Token(
+            id="gAAAAA" + secrets.token_urlsafe(96),
+            user_id=user.id,
+            project_id=project_id,
+            methods=methods,
+            issued_at=now,
+            expires_at=now + lifetime,
+            audit_id=secrets.token_urlsafe(16)[:22],
+        )
+        with self.lock:
+            self.tokens[token.id] = token
+        return token
+
+    def valid_token(self, token_id: str | None) -> Token | None:
+        """The token called ``token_id`` if it exists and has not expired."""
+        if not token_id:
+            return None
+        with self.lock:
+            token = self.tokens.get(token_id)
+        return token if token is not None and token.is_valid() else None
+
+    # storage
+
+    def account(self, project_id: str) -> Account:
+        """The account of ``project_id``, created on first use (as account_autocreate)."""
+        with self.lock:
+            account = self.accounts.get(project_id)
+            if account is None:
+                account = self.accounts[project_id] = Account(project_id, time.time())
+            return account
+
+    def container_owner(self, container_name: str) -> str | None:
+        """The project id holding a container of that name, if any."""
+        with self.lock:
+            for account in self.accounts.values():
+                if container_name in account.containers:
+                    return account.project_id
+        return None
+
+    # persistence
+
+    def load(self) -> None:
+        """Read ``state.json`` from the state folder, if there is one."""
+        assert self.state_dir is not None
+        path = self.state_dir / STATE_FILE
+        if not path.exists():
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as error:
+            raise ValueError(f"fake Allas state in {path} is unreadable: {error}") from error
+        with self.lock:
+            for raw in data.get("domains", []):
+                self.domains[raw["id"]] = Domain(**raw)
+            for raw in data.get("projects", []):
+                self.projects[raw["id"]] = Project(**raw)
+            for raw in data.get("users", []):
+                self.users[raw["id"]] = User(**raw)
+            for raw in data.get("tokens", []):
+                token = Token(**{**raw, "methods": tuple(raw["methods"])})
+                if token.is_valid():
+                    self.tokens[token.id] = token
+            for raw_account in data.get("accounts", []):
+                self.accounts[raw_account["project_id"]] = self._account_from_json(raw_account)
+
+    def save(self) -> None:
+        """Write the state atomically (temporary file, then ``os.replace``)."""
+        assert self.state_dir is not None
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            data = {
+                "format": _FORMAT_VERSION,
+                "domains": [vars(d) for d in self.domains.values()],
+                "projects": [vars(p) for p in self.projects.values()],
+                "users": [vars(u) for u in self.users.values()],
+                "tokens": [
+                    {**vars(t), "methods": list(t.methods)}
+                    for t in self.tokens.values()
+                    if t.is_valid()
+                ],
+                "accounts": [self._account_to_json(a) for a in self.accounts.values()],
+            }
+        fd, temp_name = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=self.state_dir)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                json.dump(data, file)
+            os.replace(temp_name, self.state_dir / STATE_FILE)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+        self.bodies.remove_deferred()
+
+    def close(self) -> None:
+        """Drop temporary files (non-persistent mode)."""
+        if self._temp_dir is not None:
+            self._temp_dir.cleanup()
+            self._temp_dir = None
+
+    def _account_to_json(self, account: Account) -> dict:
+        return {
+            "project_id": account.project_id,
+            "created": account.created,
+            "metadata": account.metadata,
+            "containers": [
+                {
+                    "name": c.name,
+                    "created": c.created,
+                    "last_modified": c.last_modified,
+                    "metadata": c.metadata,
+                    "objects": [self._object_to_json(o) for o in c.objects.values()],
+                }
+                for c in account.containers.values()
+            ],
+        }
+
+    def _object_to_json(self, obj: StoredObject) -> dict:
+        # In persistent mode every non-empty body is a file (BodyStore.all_in_files).
+        body = obj.body.path.name if isinstance(obj.body, FileBody) else None
+        return {
+            "name": obj.name,
+            "body": body,
+            "size": obj.size,
+            "etag": obj.etag,
+            "content_type": obj.content_type,
+            "last_modified": obj.last_modified,
+            "metadata": obj.metadata,
+            "extra_headers": obj.extra_headers,
+            "dlo_manifest": obj.dlo_manifest,
+            "slo_segments": (
+                None if obj.slo_segments is None else [vars(s) for s in obj.slo_segments]
+            ),
+        }
+
+    def _account_from_json(self, raw: dict) -> Account:
+        account = Account(raw["project_id"], raw["created"], raw.get("metadata", {}))
+        for raw_container in raw.get("containers", []):
+            container = Container(
+                raw_container["name"], raw_container["created"], raw_container["metadata"]
+            )
+            for raw_object in raw_container["objects"]:
+                container.put(self._object_from_json(raw_object))
+            container.last_modified = raw_container.get("last_modified", container.created)
+            account.containers[container.name] = container
+            account.order.add(container.name)
+        return account
+
+    def _object_from_json(self, raw: dict) -> StoredObject:
+        body: Body = EMPTY_BODY
+        if raw["body"]:
+            body = FileBody(self.bodies.folder / raw["body"])
+        segments = raw.get("slo_segments")
+        return StoredObject(
+            name=raw["name"],
+            body=body,
+            size=raw["size"],
+            etag=raw["etag"],
+            content_type=raw["content_type"],
+            last_modified=raw["last_modified"],
+            metadata=raw.get("metadata", {}),
+            extra_headers=raw.get("extra_headers", {}),
+            dlo_manifest=raw.get("dlo_manifest"),
+            slo_segments=None if segments is None else [SloSegment(**s) for s in segments],
+        )
+
+
+def reset_state(path: str | os.PathLike[str]) -> None:
+    """Empty a persistent state folder made by ``mock_allas(state_dir=...)``; safe if missing."""
+    folder = Path(path)
+    if not folder.is_dir():
+        return
+    (folder / STATE_FILE).unlink(missing_ok=True)
+    shutil.rmtree(folder / BODIES_FOLDER, ignore_errors=True)
+    for leftover in folder.glob(".state-*.json"):
+        leftover.unlink(missing_ok=True)

@@ -1,0 +1,939 @@
+"""Swift API semantics: a :class:`Request` in, a :class:`Reply` out. No HTTP library here."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import math
+import mimetypes
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import formatdate
+from urllib.parse import quote, unquote
+
+from .flavors import (
+    LISTING_LIMIT,
+    MAX_DELETES_PER_REQUEST,
+    MAX_FILE_SIZE,
+    MAX_MANIFEST_SEGMENTS,
+    MAX_OBJECT_NAME_LENGTH,
+    Flavor,
+)
+from .messages import Reply, Request, json_reply
+from .state import (
+    EMPTY_BODY,
+    Account,
+    Body,
+    Container,
+    EntityTooLarge,
+    FakeState,
+    MemoryBody,
+    SloSegment,
+    StoredObject,
+)
+
+API_PREFIX = "/swift/v1/"
+CHUNK_SIZE = 65536
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+# Headers Swift keeps with an object besides its user metadata.
+KEPT_OBJECT_HEADERS = (
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "cache-control",
+    "expires",
+)
+_TRUE_VALUES = {"true", "1", "yes", "on", "t", "y"}
+
+
+def http_date(timestamp: float) -> str:
+    """``Last-Modified`` style date; Swift rounds up to the next whole second."""
+    return formatdate(math.ceil(timestamp), usegmt=True)
+
+
+def x_timestamp(timestamp: float) -> str:
+    return f"{timestamp:.5f}"
+
+
+def _is_true(value: str | None) -> bool:
+    return (value or "").strip().lower() in _TRUE_VALUES
+
+
+def _meta_header_name(prefix: str, key: str) -> str:
+    return prefix + "-".join(part.capitalize() for part in key.split("-"))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A piece of an object's content: a stored body and its size."""
+
+    body: Body
+    size: int
+
+
+@dataclass(frozen=True)
+class _Content:
+    """What a GET of an object returns: its parts, total size and ETag header value."""
+
+    parts: list[_Part]
+    size: int
+    etag: str
+    headers: dict[str, str]
+
+
+class _Refusal(Exception):
+    """Stops handling a request with a prepared error reply."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__(reply.status)
+        self.reply = reply
+
+
+class Swift:
+    """The object-storage service of the fake, answering as ``flavor`` does."""
+
+    def __init__(self, state: FakeState, flavor: Flavor) -> None:
+        self.state = state
+        self.flavor = flavor
+
+    def handle(self, request: Request) -> Reply:
+        """Answer one request addressed to the storage host."""
+        try:
+            reply = self._route(request)
+        except _Refusal as refusal:
+            reply = refusal.reply
+        trans_id = self.flavor.new_trans_id()
+        reply.headers["X-Trans-Id"] = trans_id
+        reply.headers["X-Openstack-Request-Id"] = trans_id
+        reply.headers.setdefault("Date", formatdate(usegmt=True))
+        return reply
+
+    # routing and access
+
+    def _route(self, request: Request) -> Reply:
+        if request.path in self.flavor.info_paths:
+            if request.method not in ("GET", "HEAD"):
+                return self._error(405, "MethodNotAllowed")
+            return json_reply(200, self.flavor.info)
+        if not request.path.startswith(API_PREFIX):
+            return self._error(404, "NoSuchBucket")
+        account_part, _, remainder = request.path[len(API_PREFIX) :].partition("/")
+        if not account_part.startswith("AUTH_") or len(account_part) == len("AUTH_"):
+            return self._error(404, "NoSuchBucket")
+        project_id = account_part[len("AUTH_") :]
+        self._authorize(request, project_id)
+        account = self.state.account(project_id)
+        container_part, _, object_part = remainder.partition("/")
+        container_name = unquote(container_part)
+        object_name = unquote(object_part)
+        method = request.method
+        if not container_name:
+            handler = {
+                "GET": self._get_account,
+                "HEAD": self._head_account,
+                "POST": self._post_account,
+            }.get(method)
+            return handler(request, account) if handler else self._error(405, "MethodNotAllowed")
+        if not object_name:
+            handler = {
+                "PUT": self._put_container,
+                "GET": self._get_container,
+                "HEAD": self._head_container,
+                "POST": self._post_container,
+                "DELETE": self._delete_container,
+            }.get(method)
+            if handler is None:
+                return self._error(405, "MethodNotAllowed")
+            return handler(request, account, container_name)
+        handler = {
+            "PUT": self._put_object,
+            "GET": self._get_object,
+            "HEAD": self._get_object,
+            "POST": self._post_object,
+            "DELETE": self._delete_object,
+            "COPY": self._copy_method,
+        }.get(method)
+        if handler is None:
+            return self._error(405, "MethodNotAllowed")
+        return handler(request, account, container_name, object_name)
+
+    def _authorize(self, request: Request, project_id: str) -> None:
+        token_id = request.headers.get("x-auth-token") or request.headers.get("x-storage-token")
+        if not token_id:
+            raise _Refusal(self._error(self.flavor.status_without_token, "AccessDenied"))
+        token = self.state.valid_token(token_id)
+        if token is None:
+            raise _Refusal(self._error(401, "AccessDenied"))
+        if token.project_id != project_id:
+            raise _Refusal(self._error(403, "AccessDenied"))
+
+    def _error(self, status: int, s3_code: str, detail: str | None = None) -> Reply:
+        body = detail if detail is not None else self.flavor.error_body(status, s3_code)
+        return Reply(status, {"Content-Type": self.flavor.error_content_type}, body.encode())
+
+    def _not_found(self, what: str) -> _Refusal:
+        return _Refusal(self._error(404, "NoSuchKey" if what == "object" else "NoSuchBucket"))
+
+    def _container(self, account: Account, name: str) -> Container:
+        with self.state.lock:
+            container = account.containers.get(name)
+        if container is None:
+            raise self._not_found("container")
+        return container
+
+    # account
+
+    def _account_headers(self, account: Account) -> dict[str, str]:
+        with self.state.lock:
+            headers = {
+                "X-Account-Container-Count": str(len(account.containers)),
+                "X-Account-Object-Count": str(account.object_count),
+                "X-Account-Bytes-Used": str(account.bytes_used),
+                "X-Timestamp": x_timestamp(account.created),
+                "Accept-Ranges": "bytes",
+            }
+            for key, value in account.metadata.items():
+                headers[_meta_header_name("X-Account-Meta-", key)] = value
+        return headers
+
+    def _head_account(self, request: Request, account: Account) -> Reply:
+        headers = self._account_headers(account)
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return Reply(204, headers)
+
+    def _get_account(self, request: Request, account: Account) -> Reply:
+        query = dict(request.query)
+        if not self.flavor.account_listing_honours_delimiter:
+            query.pop("delimiter", None)
+        with self.state.lock:
+            selection = _select_names(account.order.names, query, self._listing_limit(query))
+            entries = []
+            for kind, name in selection:
+                if kind == "subdir":
+                    entries.append({"subdir": name})
+                    continue
+                container = account.containers[name]
+                entry = {
+                    "name": name,
+                    "count": len(container.objects),
+                    "bytes": container.bytes_used,
+                }
+                if self.flavor.account_listing_has_last_modified:
+                    entry["last_modified"] = self.flavor.listing_time(container.last_modified)
+                entries.append(entry)
+        return self._listing_reply(request, entries, self._account_headers(account))
+
+    def _post_account(self, request: Request, account: Account) -> Reply:
+        if "bulk-delete" in request.query:
+            return self._bulk_delete(request, account)
+        with self.state.lock:
+            _update_metadata(account.metadata, request.headers, "account")
+        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+
+    def _bulk_delete(self, request: Request, account: Account) -> Reply:
+        text = request.read_body().decode("utf-8", errors="replace")
+        paths = [unquote(line.strip()) for line in text.splitlines() if line.strip()]
+        if len(paths) > MAX_DELETES_PER_REQUEST:
+            result = _bulk_result(0, 0, [], "413 Request Entity Too Large")
+            return self._bulk_reply(request, result)
+        deleted = not_found = 0
+        errors: list[list[str]] = []
+        for path in paths:
+            container_name, _, object_name = path.lstrip("/").partition("/")
+            with self.state.lock:
+                container = account.containers.get(container_name)
+                if container is None:
+                    not_found += 1
+                elif object_name:
+                    removed = container.pop(object_name)
+                    if removed is None:
+                        not_found += 1
+                    else:
+                        self.state.bodies.discard(removed.body)
+                        deleted += 1
+                elif container.objects:
+                    errors.append([quote(path), "409 Conflict"])
+                else:
+                    del account.containers[container_name]
+                    account.order.remove(container_name)
+                    deleted += 1
+        status = "400 Bad Request" if errors else "200 OK"
+        return self._bulk_reply(request, _bulk_result(deleted, not_found, errors, status))
+
+    def _bulk_reply(self, request: Request, result: dict) -> Reply:
+        if not self.flavor.bulk_delete_has_response_body:
+            result.pop("Response Body", None)
+        if self.flavor.bulk_results_follow_accept and "json" not in request.headers.get(
+            "accept", ""
+        ):
+            lines = [f"{key}: {value}" for key, value in result.items() if key != "Errors"]
+            lines.append("Errors:")
+            lines.extend(", ".join(error) for error in result["Errors"])
+            body = ("\n".join(lines) + "\n").encode()
+            return Reply(200, {"Content-Type": "text/plain; charset=utf-8"}, body)
+        return json_reply(200, result)
+
+    # container
+
+    def _container_headers(self, container: Container) -> dict[str, str]:
+        with self.state.lock:
+            headers = {
+                "X-Container-Object-Count": str(len(container.objects)),
+                "X-Container-Bytes-Used": str(container.bytes_used),
+                "X-Timestamp": x_timestamp(container.created),
+                "Last-Modified": http_date(container.last_modified or container.created),
+                "Accept-Ranges": "bytes",
+            }
+            for key, value in container.metadata.items():
+                headers[_meta_header_name("X-Container-Meta-", key)] = value
+        return headers
+
+    def _put_container(self, request: Request, account: Account, name: str) -> Reply:
+        if len(name) < self.flavor.min_container_name_length:
+            return self._error(400, "InvalidBucketName")
+        if len(name) > self.flavor.max_container_name_length:
+            limit = self.flavor.max_container_name_length
+            detail = f"Container name length of {len(name)} longer than {limit}"
+            return self._error(400, "InvalidBucketName", None if self._s3 else detail)
+        with self.state.lock:
+            container = account.containers.get(name)
+            if container is not None:
+                _update_metadata(container.metadata, request.headers, "container")
+                return Reply(202, {"Content-Type": "text/html; charset=UTF-8"})
+            if self.flavor.container_names_are_global:
+                owner = self.state.container_owner(name)
+                if owner is not None and owner != account.project_id:
+                    return self._error(409, "BucketAlreadyExists")
+            now = time.time()
+            container = Container(name, now, last_modified=now)
+            _update_metadata(container.metadata, request.headers, "container")
+            account.containers[name] = container
+            account.order.add(name)
+        return Reply(201, {"Content-Type": "text/html; charset=UTF-8"})
+
+    @property
+    def _s3(self) -> bool:
+        return self.flavor.s3_style_error_bodies
+
+    def _head_container(self, request: Request, account: Account, name: str) -> Reply:
+        headers = self._container_headers(self._container(account, name))
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+        return Reply(204, headers)
+
+    def _get_container(self, request: Request, account: Account, name: str) -> Reply:
+        container = self._container(account, name)
+        limit = self._listing_limit(request.query)
+        with self.state.lock:
+            selection = _select_names(container.order.names, request.query, limit)
+            entries = []
+            for kind, object_name in selection:
+                if kind == "subdir":
+                    entries.append({"subdir": object_name})
+                    continue
+                obj = container.objects[object_name]
+                entries.append(
+                    {
+                        "name": object_name,
+                        "hash": obj.listed_hash,
+                        "bytes": obj.listed_bytes,
+                        "content_type": obj.content_type,
+                        "last_modified": self.flavor.listing_time(obj.last_modified),
+                    }
+                )
+        return self._listing_reply(request, entries, self._container_headers(container))
+
+    def _post_container(self, request: Request, account: Account, name: str) -> Reply:
+        container = self._container(account, name)
+        with self.state.lock:
+            _update_metadata(container.metadata, request.headers, "container")
+        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+
+    def _delete_container(self, request: Request, account: Account, name: str) -> Reply:
+        with self.state.lock:
+            container = account.containers.get(name)
+            if container is None:
+                raise self._not_found("container")
+            if container.objects:
+                return self._error(409, "BucketNotEmpty")
+            del account.containers[name]
+            account.order.remove(name)
+        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+
+    # listings
+
+    def _listing_limit(self, query: dict[str, str]) -> int:
+        raw = query.get("limit")
+        if raw is None or raw == "":
+            return LISTING_LIMIT
+        try:
+            limit = int(raw)
+        except ValueError:
+            raise _Refusal(
+                self._error(412, "InvalidArgument", "Value of limit must be a positive integer")
+            ) from None
+        if limit < 0:
+            raise _Refusal(
+                self._error(412, "InvalidArgument", "Value of limit must be a positive integer")
+            )
+        if limit > LISTING_LIMIT:
+            if self.flavor.rejects_listing_limit_over_max:
+                detail = f"Maximum limit is {LISTING_LIMIT}"
+                raise _Refusal(self._error(412, "InvalidArgument", detail))
+            return LISTING_LIMIT
+        return limit
+
+    def _listing_reply(self, request: Request, entries: list[dict], headers: dict) -> Reply:
+        wants_json = request.query.get("format") == "json" or (
+            "format" not in request.query
+            and "application/json" in request.headers.get("accept", "")
+        )
+        if wants_json:
+            reply = json_reply(200, entries, headers)
+            return reply
+        if not entries:
+            return Reply(204, {**headers, "Content-Type": "text/plain; charset=utf-8"})
+        names = [entry.get("name", entry.get("subdir")) for entry in entries]
+        body = "".join(f"{name}\n" for name in names).encode("utf-8")
+        return Reply(200, {**headers, "Content-Type": "text/plain; charset=utf-8"}, body)
+
+    # objects: writing
+
+    def _put_object(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        self._container(account, container_name)
+        if len(object_name) > MAX_OBJECT_NAME_LENGTH:
+            detail = f"Object name length of {len(object_name)} longer than 1024"
+            return self._error(400, "InvalidObjectName", detail)
+        copy_from = request.headers.get("x-copy-from")
+        if copy_from is not None:
+            source_container, source_name = self._object_path(copy_from, "X-Copy-From")
+            return self._copy(
+                request,
+                account,
+                source_container,
+                source_name,
+                account,
+                container_name,
+                object_name,
+            )
+        manifest = request.headers.get("x-object-manifest")
+        if manifest is not None and "/" not in manifest.lstrip("/"):
+            detail = "X-Object-Manifest must be in the format container/prefix"
+            return self._error(400, "InvalidArgument", detail)
+        if request.query.get("multipart-manifest") == "put":
+            return self._put_slo(request, account, container_name, object_name)
+        self._check_length(request, MAX_FILE_SIZE)
+        try:
+            body, size, md5 = self.state.bodies.write(request.body, MAX_FILE_SIZE)
+        except EntityTooLarge:
+            return self._error(413, "EntityTooLarge")
+        sent_etag = request.headers.get("etag", "").strip().strip('"').lower()
+        if sent_etag and sent_etag != md5:
+            self.state.bodies.discard(body)
+            return self._error(422, "BadDigest")
+        obj = StoredObject(
+            name=object_name,
+            body=body,
+            size=size,
+            etag=md5,
+            content_type=self._content_type(request, object_name),
+            last_modified=time.time(),
+            metadata=_object_metadata(request.headers),
+            extra_headers=_kept_headers(request.headers),
+            dlo_manifest=request.headers.get("x-object-manifest"),
+        )
+        self._store(account, container_name, obj)
+        return Reply(201, self._written_headers(obj, md5))
+
+    def _object_path(self, path: str, header: str) -> tuple[str, str]:
+        try:
+            return _split_object_path(path)
+        except ValueError:
+            detail = f"{header} header must be of the form <container name>/<object name>"
+            raise _Refusal(self._error(412, "InvalidArgument", detail)) from None
+
+    def _check_length(self, request: Request, max_size: int) -> None:
+        raw_length = request.headers.get("content-length")
+        chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
+        if raw_length is None and not chunked:
+            raise _Refusal(self._error(411, "MissingContentLength"))
+        if raw_length is not None:
+            try:
+                length = int(raw_length)
+            except ValueError:
+                raise _Refusal(
+                    self._error(400, "InvalidArgument", "Invalid Content-Length")
+                ) from None
+            if length > max_size:
+                raise _Refusal(self._error(413, "EntityTooLarge"))
+
+    def _content_type(self, request: Request, object_name: str) -> str:
+        sent = request.headers.get("content-type")
+        if sent:
+            return sent
+        if self.flavor.guesses_content_type_from_name:
+            return mimetypes.guess_type(object_name)[0] or DEFAULT_CONTENT_TYPE
+        return DEFAULT_CONTENT_TYPE
+
+    def _store(self, account: Account, container_name: str, obj: StoredObject) -> None:
+        with self.state.lock:
+            container = account.containers.get(container_name)
+            if container is None:  # deleted while the body was being read
+                self.state.bodies.discard(obj.body)
+                raise self._not_found("container")
+            replaced = container.put(obj)
+        if replaced is not None:
+            self.state.bodies.discard(replaced.body)
+
+    def _written_headers(self, obj: StoredObject, etag: str) -> dict[str, str]:
+        return {
+            "Etag": etag,
+            "Last-Modified": http_date(obj.last_modified),
+            "X-Timestamp": x_timestamp(obj.last_modified),
+            "Content-Type": "text/html; charset=UTF-8",
+        }
+
+    def _put_slo(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        self._check_length(request, MAX_MANIFEST_BYTES)
+        try:
+            entries = json.loads(request.read_body() or b"null")
+        except ValueError:
+            return self._error(400, "MalformedManifest", "Manifest must be valid JSON.\n")
+        if not isinstance(entries, list) or not entries:
+            return self._error(400, "MalformedManifest", "Manifest must be a list.\n")
+        if len(entries) > MAX_MANIFEST_SEGMENTS:
+            detail = f"Too many segments; the limit is {MAX_MANIFEST_SEGMENTS}.\n"
+            return self._error(400, "MalformedManifest", detail)
+        segments: list[SloSegment] = []
+        problems: list[str] = []
+        with self.state.lock:
+            for entry in entries:
+                path = entry.get("path") if isinstance(entry, dict) else None
+                if not isinstance(path, str) or "/" not in path.lstrip("/"):
+                    problems.append(f"{path!r}, Invalid path")
+                    continue
+                segment_container, segment_name = _split_object_path(path, unquoted=True)
+                container = account.containers.get(segment_container)
+                segment = container.objects.get(segment_name) if container else None
+                if segment is None:
+                    problems.append(f"{path}, 404 Not Found")
+                    continue
+                etag = entry.get("etag")
+                if etag is not None and str(etag).strip('"') != segment.listed_hash:
+                    problems.append(f"{path}, Etag Mismatch")
+                    continue
+                size = entry.get("size_bytes")
+                if size is not None and size != segment.listed_bytes:
+                    problems.append(f"{path}, Size Mismatch")
+                    continue
+                segments.append(
+                    SloSegment(
+                        container=segment_container,
+                        name=segment_name,
+                        etag=segment.listed_hash,
+                        size=segment.listed_bytes,
+                        content_type=segment.content_type,
+                        last_modified=segment.last_modified,
+                    )
+                )
+        if problems:
+            return self._error(400, "MalformedManifest", "Errors:\n" + "\n".join(problems) + "\n")
+        manifest = StoredObject(
+            name=object_name,
+            body=EMPTY_BODY,
+            size=0,
+            etag=hashlib.md5(b"").hexdigest(),
+            content_type=self._content_type(request, object_name),
+            last_modified=time.time(),
+            metadata=_object_metadata(request.headers),
+            extra_headers=_kept_headers(request.headers),
+            slo_segments=segments,
+        )
+        sent_etag = request.headers.get("etag", "").strip().strip('"').lower()
+        if sent_etag and sent_etag != manifest.slo_etag:
+            return self._error(422, "BadDigest")
+        self._store(account, container_name, manifest)
+        return Reply(201, self._written_headers(manifest, f'"{manifest.slo_etag}"'))
+
+    def _post_object(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        container = self._container(account, container_name)
+        with self.state.lock:
+            obj = container.objects.get(object_name)
+            if obj is None:
+                raise self._not_found("object")
+            obj.metadata = _object_metadata(request.headers)
+            obj.extra_headers = _kept_headers(request.headers)
+            if request.headers.get("content-type"):
+                obj.content_type = request.headers["content-type"]
+            obj.last_modified = time.time()
+        return Reply(202, {"Content-Type": "text/html; charset=UTF-8"})
+
+    def _copy_method(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        destination = request.headers.get("destination")
+        if not destination:
+            return self._error(412, "InvalidArgument", "Destination header required")
+        target_container, target_name = self._object_path(destination, "Destination")
+        return self._copy(
+            request, account, container_name, object_name, account, target_container, target_name
+        )
+
+    def _copy(
+        self,
+        request: Request,
+        source_account: Account,
+        source_container: str,
+        source_name: str,
+        target_account: Account,
+        target_container: str,
+        target_name: str,
+    ) -> Reply:
+        source = self._object(source_account, source_container, source_name)
+        self._container(target_account, target_container)
+        content = self._content(source_account, source)
+        try:
+            body, size, md5 = self.state.bodies.write(_iter_parts(content.parts), MAX_FILE_SIZE)
+        except EntityTooLarge:
+            return self._error(413, "EntityTooLarge")
+        if _is_true(request.headers.get("x-fresh-metadata")):
+            metadata = {}
+        else:
+            metadata = dict(source.metadata)
+        metadata.update(_object_metadata(request.headers))
+        copy = StoredObject(
+            name=target_name,
+            body=body,
+            size=size,
+            etag=md5,
+            content_type=request.headers.get("content-type") or source.content_type,
+            last_modified=time.time(),
+            metadata=metadata,
+            extra_headers={**source.extra_headers, **_kept_headers(request.headers)},
+        )
+        self._store(target_account, target_container, copy)
+        headers = self._written_headers(copy, md5)
+        headers["X-Copied-From"] = quote(f"{source_container}/{source_name}")
+        headers["X-Copied-From-Last-Modified"] = http_date(source.last_modified)
+        return Reply(201, headers)
+
+    def _delete_object(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        container = self._container(account, container_name)
+        if request.query.get("multipart-manifest") == "delete":
+            return self._delete_slo(request, account, container, object_name)
+        with self.state.lock:
+            removed = container.pop(object_name)
+        if removed is None:
+            raise self._not_found("object")
+        self.state.bodies.discard(removed.body)
+        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+
+    def _delete_slo(
+        self, request: Request, account: Account, container: Container, object_name: str
+    ) -> Reply:
+        not_found = 0
+        with self.state.lock:
+            manifest = container.pop(object_name)
+            if manifest is None:
+                raise self._not_found("object")
+            removed = [manifest]
+            for segment in manifest.slo_segments or ():
+                segment_container = account.containers.get(segment.container)
+                gone = segment_container.pop(segment.name) if segment_container else None
+                if gone is None:
+                    not_found += 1
+                else:
+                    removed.append(gone)
+        for obj in removed:
+            self.state.bodies.discard(obj.body)
+        return self._bulk_reply(request, _bulk_result(len(removed), not_found, [], "200 OK"))
+
+    # objects: reading
+
+    def _object(self, account: Account, container_name: str, object_name: str) -> StoredObject:
+        container = self._container(account, container_name)
+        with self.state.lock:
+            obj = container.objects.get(object_name)
+        if obj is None:
+            raise self._not_found("object")
+        return obj
+
+    def _get_object(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
+        obj = self._object(account, container_name, object_name)
+        if obj.is_slo and request.query.get("multipart-manifest") == "get":
+            return self._slo_manifest_reply(obj)
+        content = self._content(account, obj)
+        headers = {
+            "Content-Type": obj.content_type,
+            "Etag": content.etag,
+            "Last-Modified": http_date(obj.last_modified),
+            "X-Timestamp": x_timestamp(obj.last_modified),
+            "Accept-Ranges": "bytes",
+            **content.headers,
+            **{k.title(): v for k, v in obj.extra_headers.items()},
+        }
+        for key, value in obj.metadata.items():
+            headers[_meta_header_name("X-Object-Meta-", key)] = value
+        bare_etag = content.etag.strip('"')
+        if_match = request.headers.get("if-match")
+        if if_match and not _etag_matches(if_match, bare_etag):
+            return Reply(412, {**headers, "Content-Length": "0"})
+        if_none_match = request.headers.get("if-none-match")
+        if if_none_match and _etag_matches(if_none_match, bare_etag):
+            return Reply(304, {**headers, "Content-Length": "0"})
+        byte_range = _parse_range(request.headers.get("range"), content.size)
+        if byte_range == "unsatisfiable":
+            headers = {
+                "Content-Type": self.flavor.error_content_type,
+                "Content-Range": f"bytes */{content.size}",
+            }
+            return Reply(416, headers, self.flavor.error_body(416, "InvalidRange").encode())
+        if byte_range is None:
+            headers["Content-Length"] = str(content.size)
+            if request.method == "HEAD":
+                return Reply(200, headers)
+            return Reply(200, headers, _open_content(content.parts))
+        start, stop = byte_range
+        headers["Content-Length"] = str(stop - start)
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{content.size}"
+        if request.method == "HEAD":
+            return Reply(206, headers)
+        return Reply(206, headers, _iter_parts(content.parts, start, stop))
+
+    def _content(self, account: Account, obj: StoredObject, depth: int = 0) -> _Content:
+        """Resolve ``obj`` into the bodies that make its content (large objects joined)."""
+        if depth > 10:
+            raise _Refusal(self._error(409, "InvalidManifest", "Too many nested manifests"))
+        if obj.slo_segments is not None:
+            parts: list[_Part] = []
+            for segment in obj.slo_segments:
+                with self.state.lock:
+                    container = account.containers.get(segment.container)
+                    current = container.objects.get(segment.name) if container else None
+                if current is None or current.listed_hash != segment.etag:
+                    detail = f"Segment {segment.path} is missing or changed"
+                    raise _Refusal(self._error(409, "InvalidManifest", detail))
+                parts.extend(self._content(account, current, depth + 1).parts)
+            headers = {"X-Static-Large-Object": "True"}
+            return _Content(parts, obj.listed_bytes, f'"{obj.slo_etag}"', headers)
+        if obj.dlo_manifest is not None:
+            segment_container, prefix = _split_object_path(obj.dlo_manifest, require_name=False)
+            with self.state.lock:
+                container = account.containers.get(segment_container)
+                names = (
+                    [] if container is None else _names_with_prefix(container.order.names, prefix)
+                )
+                segments = [container.objects[name] for name in names] if container else []
+            parts = [_Part(segment.body, segment.size) for segment in segments]
+            joined = "".join(segment.etag for segment in segments)
+            etag = f'"{hashlib.md5(joined.encode("ascii")).hexdigest()}"'
+            headers = {"X-Object-Manifest": obj.dlo_manifest}
+            return _Content(parts, sum(part.size for part in parts), etag, headers)
+        return _Content([_Part(obj.body, obj.size)], obj.size, obj.etag, {})
+
+    def _slo_manifest_reply(self, obj: StoredObject) -> Reply:
+        headers = {
+            "X-Static-Large-Object": "True",
+            "Last-Modified": http_date(obj.last_modified),
+            "X-Timestamp": x_timestamp(obj.last_modified),
+            "Content-Type": "application/json; charset=utf-8",
+        }
+        if not self.flavor.slo_manifest_get_has_body:
+            headers["Etag"] = obj.etag
+            return Reply(200, headers)
+        manifest = [
+            {
+                "name": segment.path,
+                "hash": segment.etag,
+                "bytes": segment.size,
+                "content_type": segment.content_type,
+                "last_modified": self.flavor.listing_time(segment.last_modified),
+            }
+            for segment in obj.slo_segments or ()
+        ]
+        body = json.dumps(manifest).encode("utf-8")
+        headers["Etag"] = hashlib.md5(body).hexdigest()
+        return Reply(200, headers, body)
+
+
+# helpers without state ------------------------------------------------------------
+
+
+def _bulk_result(deleted: int, not_found: int, errors: list[list[str]], status: str) -> dict:
+    return {
+        "Number Deleted": deleted,
+        "Number Not Found": not_found,
+        "Response Status": status,
+        "Errors": errors,
+        "Response Body": "",
+    }
+
+
+def _split_object_path(
+    path: str, unquoted: bool = False, require_name: bool = True
+) -> tuple[str, str]:
+    """``/container/object`` (or without the leading slash) as its two names."""
+    text = path if unquoted else unquote(path)
+    container, _, name = text.lstrip("/").partition("/")
+    if not container or (require_name and not name):
+        raise ValueError(f"not a /container/object path: {path!r}")
+    return container, name
+
+
+def _update_metadata(metadata: dict[str, str], headers: dict[str, str], kind: str) -> None:
+    """Apply ``X-<kind>-Meta-*`` (empty value removes) and ``X-Remove-<kind>-Meta-*``."""
+    set_prefix = f"x-{kind}-meta-"
+    remove_prefix = f"x-remove-{kind}-meta-"
+    for name, value in headers.items():
+        if name.startswith(set_prefix):
+            key = name[len(set_prefix) :]
+            if value:
+                metadata[key] = value
+            else:
+                metadata.pop(key, None)
+        elif name.startswith(remove_prefix):
+            metadata.pop(name[len(remove_prefix) :], None)
+
+
+def _object_metadata(headers: dict[str, str]) -> dict[str, str]:
+    prefix = "x-object-meta-"
+    return {
+        name[len(prefix) :]: value
+        for name, value in headers.items()
+        if name.startswith(prefix) and value
+    }
+
+
+def _kept_headers(headers: dict[str, str]) -> dict[str, str]:
+    return {name: headers[name] for name in KEPT_OBJECT_HEADERS if headers.get(name)}
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    candidates = {value.strip().strip('"') for value in header.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def _parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
+    """A single ``bytes=`` range as (start, stop); None to ignore; "unsatisfiable"."""
+    if not header or not header.strip().lower().startswith("bytes="):
+        return None
+    spec = header.strip()[len("bytes=") :]
+    if "," in spec:
+        return None  # several ranges: answer with the whole object, as RFC 9110 allows
+    first, dash, last = spec.strip().partition("-")
+    if not dash:
+        return None
+    try:
+        if first == "":
+            suffix = int(last)
+            if suffix == 0:
+                return "unsatisfiable"
+            return max(size - suffix, 0), size
+        start = int(first)
+        stop = size if last == "" else min(int(last) + 1, size)
+    except ValueError:
+        return None
+    if last != "" and int(last) < start:
+        return None
+    if start >= size:
+        return "unsatisfiable"
+    return start, stop
+
+
+def _select_names(names: list[str], query: dict[str, str], limit: int) -> list[tuple[str, str]]:
+    """Apply prefix, marker, end_marker, reverse, delimiter and limit to sorted names.
+
+    Returns ("name", name) and ("subdir", prefix) pairs in listing order.
+    """
+    prefix = query.get("prefix", "")
+    marker = query.get("marker", "")
+    end_marker = query.get("end_marker", "")
+    delimiter = query.get("delimiter", "")
+    reverse = _is_true(query.get("reverse"))
+    low, high = _prefix_bounds(names, prefix)
+    if reverse:
+        if marker:
+            high = min(high, bisect.bisect_left(names, marker))
+        if end_marker:
+            low = max(low, bisect.bisect_right(names, end_marker))
+        indexes = range(high - 1, low - 1, -1)
+    else:
+        if marker:
+            low = max(low, bisect.bisect_right(names, marker))
+        if end_marker:
+            high = min(high, bisect.bisect_left(names, end_marker))
+        indexes = range(low, high)
+    selected: list[tuple[str, str]] = []
+    for index in indexes:
+        if len(selected) >= limit:
+            break
+        name = names[index]
+        if delimiter:
+            cut = name.find(delimiter, len(prefix))
+            if cut >= 0:
+                subdir = name[: cut + len(delimiter)]
+                if not selected or selected[-1] != ("subdir", subdir):
+                    selected.append(("subdir", subdir))
+                continue
+        selected.append(("name", name))
+    return selected
+
+
+def _prefix_bounds(names: list[str], prefix: str) -> tuple[int, int]:
+    if not prefix:
+        return 0, len(names)
+    low = bisect.bisect_left(names, prefix)
+    last = prefix[-1]
+    if ord(last) == 0x10FFFF:
+        return low, len(names)
+    successor = prefix[:-1] + chr(ord(last) + 1)
+    return low, bisect.bisect_left(names, successor)
+
+
+def _names_with_prefix(names: list[str], prefix: str) -> list[str]:
+    low, high = _prefix_bounds(names, prefix)
+    return names[low:high]
+
+
+def _open_content(parts: list[_Part]):
+    """The body of a full GET: the stored bytes, an open file, or joined chunks."""
+    if len(parts) == 1:
+        body = parts[0].body
+        if isinstance(body, MemoryBody):
+            return body.data
+        return body.open()
+    return _iter_parts(parts)
+
+
+def _iter_parts(parts: list[_Part], start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+    """Stream bytes ``start``..``stop`` of the parts joined, one chunk at a time."""
+    if stop is None:
+        stop = sum(part.size for part in parts)
+    offset = 0
+    for part in parts:
+        part_start, part_stop = offset, offset + part.size
+        offset = part_stop
+        if part_stop <= start or part_start >= stop:
+            continue
+        skip = max(start - part_start, 0)
+        remaining = min(stop, part_stop) - part_start - skip
+        with part.body.open() as file:
+            file.seek(skip)
+            while remaining > 0:
+                chunk = file.read(min(CHUNK_SIZE, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+                yield chunk

@@ -1,0 +1,149 @@
+"""The thin `responses` layer: turn intercepted `requests` calls into plain requests."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+import responses
+
+from .messages import Reply, Request
+
+METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE", "COPY")
+AUTH_HOST, AUTH_PORT = "pouta.csc.fi", 5001
+STORAGE_HOST = "a3s.fi"
+# Only the two Allas hosts are registered; any other URL falls through to responses'
+# own ConnectionError, so nothing ever reaches the network.
+ALLAS_URL = re.compile(r"https://(pouta\.csc\.fi:5001|a3s\.fi(:443)?)([/?].*)?$")
+
+Handler = Callable[[Request], Reply]
+
+
+class _AllasRequestsMock(responses.RequestsMock):
+    def _read_filelike_body(self, body: Any) -> Any:
+        # responses reads file bodies whole; leave them to the callback to stream.
+        return body
+
+
+class _ChunkReader(io.RawIOBase):
+    """A raw reader over an iterator of chunks, so responses streams it unchanged."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        return count
+
+    def close(self) -> None:
+        close = getattr(self._chunks, "close", None)
+        if close is not None:
+            close()
+        super().close()
+
+
+def _text(value: str | bytes) -> str:
+    if isinstance(value, bytes):
+        try:
+            return value.decode("utf-8")
+        except UnicodeDecodeError:
+            return value.decode("latin-1")
+    return value
+
+
+def _header_value(value: str) -> str:
+    # http.client sends header values as latin-1; UTF-8 text must survive that trip.
+    return value.encode("utf-8").decode("latin-1")
+
+
+def _request_chunks(body: Any, chunk_size: int = 65536) -> Iterator[bytes]:
+    if body is None:
+        return
+    if isinstance(body, str):
+        yield body.encode("utf-8")
+    elif isinstance(body, (bytes, bytearray, memoryview)):
+        yield bytes(body)
+    elif hasattr(body, "read"):
+        while chunk := body.read(chunk_size):
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+    else:
+        for chunk in body:
+            yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
+
+
+def to_request(prepared: requests.PreparedRequest) -> Request:
+    """The plain request for an intercepted `requests` call."""
+    url = urlsplit(prepared.url or "")
+    return Request(
+        method=(prepared.method or "GET").upper(),
+        path=url.path or "/",
+        query=dict(parse_qsl(url.query, keep_blank_values=True)),
+        headers={_text(k).lower(): _text(v) for k, v in prepared.headers.items()},
+        body=_request_chunks(prepared.body),
+    )
+
+
+def to_response(reply: Reply, method: str) -> tuple[int, list[tuple[str, str]], Any]:
+    """The (status, headers, body) triple that responses expects from a callback."""
+    headers = dict(reply.headers)
+    body = reply.body
+    if isinstance(body, (bytes, bytearray)):
+        headers.setdefault("Content-Length", str(len(body)))
+    elif "Content-Length" not in headers:
+        raise ValueError("a streamed reply needs a Content-Length header")
+    if method == "HEAD":
+        close = getattr(body, "close", None)
+        if close is not None:
+            close()
+        body = b""
+    elif not isinstance(body, (bytes, bytearray, io.BufferedReader)):
+        body = io.BufferedReader(_ChunkReader(body))
+    return reply.status, [(k, _header_value(v)) for k, v in headers.items()], body
+
+
+class ResponsesTransport:
+    """Routes intercepted requests to the identity or storage handler."""
+
+    def __init__(self, keystone: Handler, swift: Handler) -> None:
+        self.keystone = keystone
+        self.swift = swift
+        self.mock = _AllasRequestsMock(assert_all_requests_are_fired=False)
+        for method in METHODS:
+            self.mock.add_callback(method, ALLAS_URL, callback=self._callback, content_type=None)
+
+    def start(self) -> None:
+        self.mock.start()
+
+    def stop(self) -> None:
+        self.mock.stop()
+        self.mock.reset()
+
+    def _callback(self, prepared: requests.PreparedRequest) -> tuple[int, list, Any]:
+        url = urlsplit(prepared.url or "")
+        if url.hostname == AUTH_HOST and url.port == AUTH_PORT:
+            handler = self.keystone
+        elif url.hostname == STORAGE_HOST and url.port in (None, 443):
+            handler = self.swift
+        else:  # unreachable with ALLAS_URL, kept so a wider pattern can never leak
+            return requests.ConnectionError(f"fake Allas does not serve {url.netloc}")
+        request = to_request(prepared)
+        reply = handler(request)
+        # Drop what the callback consumed so responses' call log does not keep big bodies.
+        if not isinstance(prepared.body, (str, bytes, type(None))):
+            prepared.body = None
+        return to_response(reply, request.method)
