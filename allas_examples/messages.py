@@ -25,8 +25,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "bad_auth_url": {
         "en": "The login address '{url}' is not a valid https:// URL; check OS_AUTH_URL.",
-        "fi": "Kirjautumisosoite '{url}' ei ole kelvollinen https://-osoite; tarkista "
-        "OS_AUTH_URL.",
+        "fi": "Kirjautumisosoite '{url}' ei ole kelvollinen https://-osoite; tarkista OS_AUTH_URL.",
     },
     "bad_storage_url": {
         "en": "The storage address '{url}' is not a valid URL; check OS_STORAGE_URL.",
@@ -178,8 +177,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "account_summary": {
         "en": "The project has {buckets} buckets holding {objects} objects ({bytes} bytes).",
-        "fi": "Projektilla on {buckets} bucketia, joissa on {objects} objektia "
-        "({bytes} tavua).",
+        "fi": "Projektilla on {buckets} bucketia, joissa on {objects} objektia ({bytes} tavua).",
     },
     "bucket_created": {
         "en": "Bucket '{bucket}' created.",
@@ -232,8 +230,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "fi": "Yhteensä {count} objektia, {bytes} tavua.",
     },
     "object_downloaded": {
-        "en": "Downloaded '{bucket}/{object}' to '{path}' ({size} bytes, md5 {md5} "
-        "verified).",
+        "en": "Downloaded '{bucket}/{object}' to '{path}' ({size} bytes, md5 {md5} verified).",
         "fi": "Objekti '{bucket}/{object}' ladattu tiedostoon '{path}' ({size} tavua, "
         "md5 {md5} tarkistettu).",
     },

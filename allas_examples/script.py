@@ -17,8 +17,8 @@ import os
 import sys
 import traceback
 from collections.abc import Iterator, Sequence
-from typing import NoReturn
 from pathlib import Path
+from typing import NoReturn
 
 import swiftclient
 

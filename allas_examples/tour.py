@@ -41,22 +41,40 @@ def run_tour(conn: swiftclient.Connection, bucket: str) -> None:
         large.write_bytes(bytes(range(256)) * (LARGE_FILE_SIZE // 256))
 
         steps: list[tuple[str, str, Callable[[], object]]] = [
-            ("tour_connect", "create_connection",
-             lambda: connection.describe_connection(conn)),
+            ("tour_connect", "create_connection", lambda: connection.describe_connection(conn)),
             ("tour_create", "create_bucket", lambda: creation.create_bucket(conn, bucket)),
-            ("tour_upload", "upload_object",
-             lambda: upload.upload_object(conn, bucket, str(small), script.SOURCE_FILE)),
-            ("tour_upload_large", "upload_large_object",
-             lambda: large_upload.upload_large_object(
-                 conn, bucket, str(large), large.name, segment_size=TOUR_SEGMENT_SIZE)),
-            ("tour_list", "list_buckets_and_objects",
-             lambda: (listing.list_buckets(conn), listing.list_objects(conn, bucket))),
-            ("tour_download", "download_object",
-             lambda: _download_both(download, conn, bucket, work, small, large)),
-            ("tour_not_empty", "remove_buckets_and_objects",
-             lambda: _show_bucket_not_empty(removal, conn, bucket)),
-            ("tour_remove", "remove_buckets_and_objects",
-             lambda: (removal.remove_objects(conn, bucket), removal.remove_bucket(conn, bucket))),
+            (
+                "tour_upload",
+                "upload_object",
+                lambda: upload.upload_object(conn, bucket, str(small), script.SOURCE_FILE),
+            ),
+            (
+                "tour_upload_large",
+                "upload_large_object",
+                lambda: large_upload.upload_large_object(
+                    conn, bucket, str(large), large.name, segment_size=TOUR_SEGMENT_SIZE
+                ),
+            ),
+            (
+                "tour_list",
+                "list_buckets_and_objects",
+                lambda: (listing.list_buckets(conn), listing.list_objects(conn, bucket)),
+            ),
+            (
+                "tour_download",
+                "download_object",
+                lambda: _download_both(download, conn, bucket, work, small, large),
+            ),
+            (
+                "tour_not_empty",
+                "remove_buckets_and_objects",
+                lambda: _show_bucket_not_empty(removal, conn, bucket),
+            ),
+            (
+                "tour_remove",
+                "remove_buckets_and_objects",
+                lambda: (removal.remove_objects(conn, bucket), removal.remove_bucket(conn, bucket)),
+            ),
         ]
         for number, (title, example, step) in enumerate(steps, start=1):
             say("tour_step", number=number, total=len(steps), title=text(title), script=example)

@@ -19,9 +19,7 @@ from allas_examples.files import CHUNK_SIZE, atomic_write
 from allas_examples.messages import say, text
 
 
-def download_object(
-    conn: swiftclient.Connection, bucket: str, object_name: str, path: str
-) -> int:
+def download_object(conn: swiftclient.Connection, bucket: str, object_name: str, path: str) -> int:
     """Stream ``bucket/object_name`` into ``path``; return the number of bytes written."""
     headers, chunks = conn.get_object(bucket, object_name, resp_chunk_size=CHUNK_SIZE)
     # A segmented object's ETag is not the md5 of its bytes, so only its size can be checked.
@@ -46,7 +44,11 @@ def download_object(
     else:
         say(
             "object_downloaded",
-            bucket=bucket, object=object_name, path=path, size=size, md5=expected_md5,
+            bucket=bucket,
+            object=object_name,
+            path=path,
+            size=size,
+            md5=expected_md5,
         )
     return size
 

@@ -13,6 +13,7 @@ Try ``--segment-size 10`` on the small sample file to see segments without waiti
 
 import argparse
 import os
+import re
 
 import swiftclient
 from swiftclient.service import SwiftService, SwiftUploadObject
@@ -39,6 +40,12 @@ def upload_large_object(
     final = {}
     # Four upload threads are plenty for one file; each segment is its own request.
     with SwiftService(options=service_options(conn, object_uu_threads=4)) as swift:
+        if is_large_object(conn, bucket, object_name):
+            # To replace a large object SwiftService reads its old manifest, which Allas
+            # (Ceph RGW) does not hand out: remove the old object and its segments first.
+            for result in swift.delete(bucket, [object_name]):
+                if not result["success"]:
+                    raise result["error"]
         upload = SwiftUploadObject(path, object_name=object_name)
         for result in swift.upload(bucket, [upload], {"segment_size": segment_size}):
             if not result["success"]:
@@ -55,27 +62,40 @@ def upload_large_object(
     if final.get("large_object"):
         say(
             "large_uploaded_segments",
-            path=path, bucket=bucket, object=object_name,
-            count=len(final["segment_results"]), segment_size=segment_size,
+            path=path,
+            bucket=bucket,
+            object=object_name,
+            count=len(final["segment_results"]),
+            segment_size=segment_size,
             segment_bucket=f"{bucket}_segments",
         )
     else:
         say(
             "large_uploaded_whole",
-            path=path, bucket=bucket, object=object_name, size=size, segment_size=segment_size,
+            path=path,
+            bucket=bucket,
+            object=object_name,
+            size=size,
+            segment_size=segment_size,
         )
     return final
 
 
+def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str) -> bool:
+    """Whether ``bucket/object_name`` exists as a segmented (SLO or DLO) object."""
+    try:
+        headers = conn.head_object(bucket, object_name)
+    except swiftclient.ClientException as error:
+        if error.http_status == 404:
+            return False
+        raise
+    return "x-static-large-object" in headers or "x-object-manifest" in headers
+
+
 def parse_size(value: str) -> int:
     """``'5G'`` -> 5368709120; K, M and G are powers of 1024."""
-    number, unit = value.strip().upper(), ""
-    if number[-1:] in UNITS:
-        number, unit = number[:-1], number[-1]
-    try:
-        size = int(number) * UNITS[unit]
-    except ValueError:
-        size = 0
+    match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)\s*", value.upper())
+    size = int(match.group(1)) * UNITS[match.group(2)] if match else 0
     if size <= 0:
         raise argparse.ArgumentTypeError(text("bad_segment_size", value=value))
     return size
@@ -87,7 +107,9 @@ if __name__ == "__main__":
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_object"))
     parser.add_argument(
-        "--segment-size", type=parse_size, default=DEFAULT_SEGMENT_SIZE,
+        "--segment-size",
+        type=parse_size,
+        default=DEFAULT_SEGMENT_SIZE,
         help=text("help_segment_size"),
     )
     with script.session(parser, sample_file="file") as (conn, args):

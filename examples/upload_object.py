@@ -31,7 +31,10 @@ def upload_object(
     try:
         with open(path, "rb") as source:
             etag = conn.put_object(
-                bucket, object_name, contents=source, content_length=size,
+                bucket,
+                object_name,
+                contents=source,
+                content_length=size,
                 content_type=content_type,
             )
     except swiftclient.ClientException as error:

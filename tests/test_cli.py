@@ -1,0 +1,102 @@
+"""The allas-examples command: list, run, tour, fake-reset."""
+
+import pytest
+import swiftclient
+from conftest import expected
+
+from allas_examples.connection import connect
+from allas_examples.course import EXAMPLES
+from allas_examples.tour import run_tour
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_list_shows_the_examples_in_course_order(run_cli, lang):
+    run = run_cli("list", "--lang", lang)
+    assert run.returncode == 0
+    lines = run.stdout.splitlines()
+    assert lines[0] == expected(lang, "list_heading")
+    assert [line.split()[0] for line in lines[1:]] == list(EXAMPLES)
+    for name, line in zip(EXAMPLES, lines[1:], strict=True):
+        assert line.endswith(expected(lang, f"desc_{name}"))
+
+
+def test_run_forwards_options_and_arguments(run_cli, workdir):
+    run = run_cli("--lang", "fi", "--fake", "run", "create_bucket", "kurssi-bucket")
+    assert run.returncode == 0, run.output
+    assert expected("fi", "bucket_created", bucket="kurssi-bucket") in run.stdout
+    listing = run_cli("run", "list_buckets_and_objects", "--fake", "--lang", "en", "kurssi-bucket")
+    assert listing.returncode == 0, listing.output
+    assert "kurssi-bucket\t0\t0" in listing.stdout
+
+
+def test_run_an_unknown_example(run_cli):
+    run = run_cli("run", "make_coffee", "--lang", "en")
+    assert run.returncode == 2
+    assert run.stderr.strip() == expected(
+        "en", "unknown_example", name="make_coffee", names=", ".join(EXAMPLES)
+    )
+
+
+def test_bad_option_is_a_translated_usage_error(run_cli):
+    run = run_cli("--lang", "fi", "tuor")
+    assert run.returncode == 2
+    assert run.stderr.startswith(expected("fi", "usage_error", detail="")[:20])
+    assert "Traceback" not in run.stderr
+
+
+def test_fake_reset_empties_the_store(run_cli, workdir):
+    assert run_cli("run", "create_bucket", "--fake").returncode == 0
+    reset = run_cli("fake-reset", "--lang", "en")
+    assert reset.returncode == 0
+    assert reset.stdout.strip() == expected("en", "fake_reset_done", path=".allas-fake")
+    listing = run_cli("run", "list_buckets_and_objects", "--fake", "--lang", "en")
+    assert expected("en", "no_buckets") in listing.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_tour_runs_every_step_in_the_chosen_language(run_cli, workdir, lang):
+    run = run_cli("tour", "--lang", lang)
+    assert run.returncode == 0, run.output
+    assert "Traceback" not in run.output and "John1234" not in run.output
+    for title in (
+        "tour_connect",
+        "tour_create",
+        "tour_upload",
+        "tour_upload_large",
+        "tour_list",
+        "tour_download",
+        "tour_not_empty",
+        "tour_remove",
+    ):
+        assert f": {expected(lang, title)} (" in run.stdout
+    refused = expected(lang, "bucket_not_empty", bucket="snakebucket")
+    assert expected(lang, "tour_refused_as_expected", message=refused) in run.stdout
+    assert run.stdout.rstrip().endswith(expected(lang, "tour_done").strip())
+    # The tour uses its own in-memory fake: nothing is left in the working folder.
+    assert list(workdir.iterdir()) == []
+
+
+def test_tour_leaves_nothing_behind(fake_allas, capsys):
+    conn = connect(fake_allas.environ())
+    run_tour(conn, "tour-bucket")
+    assert conn.get_account()[1] == []
+    out = capsys.readouterr().out
+    assert out.count("segment") >= 4
+
+
+def test_tour_fails_when_a_non_empty_bucket_is_removed(fake_allas, monkeypatch):
+    """The 409 step is a real check: a store that removed non-empty buckets fails it."""
+    conn = connect(fake_allas.environ())
+    real_delete = swiftclient.Connection.delete_container
+
+    def delete_even_if_full(self, container, *args, **kwargs):
+        for info in self.get_container(container, full_listing=True)[1]:
+            self.delete_object(container, info["name"])
+        return real_delete(self, container, *args, **kwargs)
+
+    monkeypatch.setattr(swiftclient.Connection, "delete_container", delete_even_if_full)
+    from allas_examples.errors import AllasExampleError
+
+    with pytest.raises(AllasExampleError) as caught:
+        run_tour(conn, "tour-bucket")
+    assert caught.value.key == "tour_not_refused"
