@@ -1,11 +1,14 @@
 """The allas-examples command: list, run, tour, fake-reset."""
 
+import re
+
 import pytest
+import requests
 import swiftclient
 from conftest import expected
 
 from allas_examples.connection import connect
-from allas_examples.course import EXAMPLES
+from allas_examples.course import EXAMPLES, load_example
 from allas_examples.tour import run_tour
 
 
@@ -100,3 +103,32 @@ def test_tour_fails_when_a_non_empty_bucket_is_removed(fake_allas, monkeypatch):
     with pytest.raises(AllasExampleError) as caught:
         run_tour(conn, "tour-bucket")
     assert caught.value.key == "tour_not_refused"
+
+
+def test_real_tour_uses_a_unique_bucket_and_removes_it(allas_env, capsys):
+    """``--real`` logs in from the OS_* variables; here they point at the in-process fake."""
+    from allas_examples import cli
+
+    assert cli.main(["tour", "--real", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    bucket = re.search(r"bucket '(allas-examples-tour-[0-9a-f]{12})'", out).group(1)
+    assert expected("en", "tour_target_real", bucket=bucket) in out
+    assert connect().get_account()[1] == []
+
+
+def test_real_tour_cleans_up_after_a_failure(allas_env, monkeypatch, capsys):
+    from allas_examples import cli
+
+    download = load_example("download_object")
+    monkeypatch.setattr(download, "download_object", broken_download)
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["tour", "--real", "--lang", "en"])
+    assert caught.value.code == 1
+    captured = capsys.readouterr()
+    assert expected("en", "tour_cleanup", bucket="")[:20] in captured.out
+    assert captured.err.strip() == expected("en", "connection_failed", host="a3s.fi")
+    assert connect().get_account()[1] == []
+
+
+def broken_download(conn, bucket, object_name, path):
+    raise requests.ConnectionError("connection reset by https://a3s.fi/swift/v1")
