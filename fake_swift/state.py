@@ -468,17 +468,15 @@ class FakeState:
                 self.domains[raw["id"]] = Domain(**raw)
             for raw in data.get("projects", []):
                 self.projects[raw["id"]] = Project(**raw)
-            for raw in data.get("users", []):
-                self.users[raw["id"]] = User(**raw)
-            for raw in data.get("tokens", []):
-                token = Token(**{**raw, "methods": tuple(raw["methods"])})
-                if token.is_valid():
-                    self.tokens[token.id] = token
             for raw_account in data.get("accounts", []):
                 self.accounts[raw_account["project_id"]] = self._account_from_json(raw_account)
 
     def save(self) -> None:
-        """Write the state atomically (temporary file, then ``os.replace``)."""
+        """Write the state atomically (temporary file, then ``os.replace``).
+
+        Users and tokens are left out: passwords and tokens are never written to disk.
+        Each run starts with the example user John and logs in again.
+        """
         assert self.state_dir is not None
         self.state_dir.mkdir(parents=True, exist_ok=True)
         with self.lock:
@@ -486,12 +484,6 @@ class FakeState:
                 "format": _FORMAT_VERSION,
                 "domains": [vars(d) for d in self.domains.values()],
                 "projects": [vars(p) for p in self.projects.values()],
-                "users": [vars(u) for u in self.users.values()],
-                "tokens": [
-                    {**vars(t), "methods": list(t.methods)}
-                    for t in self.tokens.values()
-                    if t.is_valid()
-                ],
                 "accounts": [self._account_to_json(a) for a in self.accounts.values()],
             }
         fd, temp_name = tempfile.mkstemp(prefix=".state-", suffix=".json", dir=self.state_dir)

@@ -63,9 +63,13 @@ def test_state_dir_survives_between_contexts(tmp_path: Path) -> None:
         assert body == b"tiny" and headers["x-object-meta-color"] == "red"
         assert conn.get_object("kept", "big")[1] == BIG
         assert [o["name"] for o in conn.get_container("kept")[1]] == ["big", "small"]
-        same_token = requests.head(allas.storage_url(), headers={"X-Auth-Token": token})
-        assert same_token.status_code == 204
-        assert login(allas.environ("Jane")).get_auth()[0] == allas.storage_url("project_2001")
+        # Identities are not saved: no password or token is ever written to disk.
+        old_token = requests.head(allas.storage_url(), headers={"X-Auth-Token": token})
+        assert old_token.status_code == 401
+        with pytest.raises(LookupError):
+            allas.environ("Jane")
+    saved = (state_dir / "state.json").read_text(encoding="utf-8")
+    assert token not in saved and "John1234" not in saved and '"pw"' not in saved
 
 
 def test_state_is_saved_even_when_the_block_raises(tmp_path: Path) -> None:
