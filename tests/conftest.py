@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from backends.common import Account, RealServer
 
 from allas_examples import messages
 
@@ -113,3 +114,65 @@ def in_language():
 def expected(language: str, key: str, **values: object) -> str:
     """The catalog sentence as the scripts print it in ``language``."""
     return messages.CATALOG[key][language].format(**values)
+
+
+# --- the three backends: the in-process fake and the real servers on loopback ---
+
+BACKENDS = ("fake", "swift", "rgw")
+
+
+def _real_server(tmp_path_factory, name: str):
+    """Start one real server for the whole session, or skip (fail in CI) when it is missing."""
+    if name == "rgw":
+        from backends.rgw import rgw_missing as missing
+        from backends.rgw import running_rgw as running
+    else:
+        from backends.swift import running_swift as running
+        from backends.swift import swift_missing as missing
+    reason = missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the {name} tests: {reason}")
+        pytest.skip(reason)
+    with running(tmp_path_factory.mktemp(name)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def rgw_server(tmp_path_factory):
+    yield from _real_server(tmp_path_factory, "rgw")
+
+
+@pytest.fixture(scope="session")
+def swift_server(tmp_path_factory):
+    yield from _real_server(tmp_path_factory, "swift")
+
+
+def fake_server(allas) -> RealServer:
+    """The active fake, described as a real server is: two accounts by storage URL and token."""
+    allas.add_user("Other", "Other1234", "project_2999")
+    return RealServer(
+        name="fake",
+        main=Account(allas.storage_url("project_123456"), allas.token_for("John")),
+        other=Account(allas.storage_url("project_2999"), allas.token_for("Other")),
+        root_url="https://a3s.fi:443",
+    )
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> RealServer:
+    """Each test that takes it runs three times: on the fake, on Swift and on RGW."""
+    if request.param == "fake":
+        from fake_swift import mock_allas
+
+        with mock_allas() as allas:
+            yield fake_server(allas)
+    else:
+        yield request.getfixturevalue(f"{request.param}_server")
+
+
+def pytest_collection_modifyitems(items):
+    # Whatever runs on a real server is a `real` test, selectable with -m real.
+    for item in items:
+        if {"backend", "rgw_server", "swift_server"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real)
