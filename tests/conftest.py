@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,8 +138,18 @@ def _real_server(tmp_path_factory, name: str):
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the {name} tests: {reason}")
         pytest.skip(reason)
-    with running(tmp_path_factory.mktemp(name)) as server:
+    with scratch_folder(name) as folder, running(folder) as server:
         yield server
+
+
+@contextlib.contextmanager
+def scratch_folder(name: str) -> Iterator[Path]:
+    """A temporary folder for one server, removed afterwards whatever happened."""
+    folder = Path(tempfile.mkdtemp(prefix=f"allas-examples-{name}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -37,10 +36,9 @@ def _require_rgw() -> None:
 
 
 @pytest.fixture(scope="module")
-def rgw(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RgwServer]:
-    _require_rgw()
-    with running_rgw(tmp_path_factory.mktemp("rgw")) as server:
-        yield server
+def rgw(rgw_server: RgwServer) -> RgwServer:
+    """The session's server (tests/conftest.py), which these tests check first."""
+    return rgw_server
 
 
 def _connection(server: RealServer, account: str = "main") -> swiftclient.Connection:

@@ -23,6 +23,7 @@ from backends.swift import (
     swift_missing,
     swift_update_counts,
 )
+from conftest import scratch_folder
 from swiftclient.service import SwiftService, SwiftUploadObject
 from swiftclient.utils import generate_temp_url
 
@@ -41,11 +42,10 @@ def _require_swift() -> None:
 
 
 @pytest.fixture(scope="module")
-def swift_here(tmp_path_factory) -> Iterator[tuple[RealServer, Path]]:
+def swift_here() -> Iterator[tuple[RealServer, Path]]:
     """This module's own Swift, with the folder that holds its state."""
     _require_swift()
-    folder = tmp_path_factory.mktemp("swift")
-    with running_swift(folder) as server:
+    with scratch_folder("swift") as folder, running_swift(folder) as server:
         yield server, folder
 
 
