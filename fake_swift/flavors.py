@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 MAX_FILE_SIZE = 5 * 1024**3
+# Swift's constraints.MAX_FILE_SIZE: 5 GiB and 2 bytes (RGW allows exactly 5 GiB).
+SWIFT_MAX_FILE_SIZE = 5 * 1024**3 + 2
 LISTING_LIMIT = 10_000
 MAX_OBJECT_NAME_LENGTH = 1024
 MAX_MANIFEST_SEGMENTS = 1000
@@ -37,8 +39,11 @@ _SWIFT_HTML_ERRORS = {
     416: "<html><h1>Requested Range Not Satisfiable</h1><p>The Range requested is not "
     "available.</p></html>",
     422: "<html><h1>Unprocessable Entity</h1><p>Unable to process the contained "
-    "instruction</p></html>",
+    "instructions</p></html>",
 }
+
+
+_SWIFT_ACCEPTED = b"<html><h1>Accepted</h1><p>The request is accepted for processing.</p></html>"
 
 
 def _rgw_listing_time(timestamp: float) -> str:
@@ -50,8 +55,17 @@ def _swift_listing_time(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
+# The radosgw instance id and zonegroup that end RGW's transaction ids.
+_RGW_INSTANCE = "1b2c-default"
+# RGW's Swift error codes where they are not the S3 ones the fake names errors with.
+_RGW_ERROR_CODES = {
+    "BucketNotEmpty": "There was a conflict when trying to complete your request.",
+    "BadDigest": "UnprocessableEntity",
+}
+
+
 def _rgw_trans_id() -> str:
-    return f"tx00000{secrets.token_hex(8)}-{math.floor(time.time()):08x}-1b2c-default"
+    return f"tx00000{secrets.token_hex(8)}-{math.floor(time.time()):010x}-{_RGW_INSTANCE}"
 
 
 def _swift_trans_id() -> str:
@@ -66,26 +80,111 @@ class Flavor:
     info_paths: tuple[str, ...]
     info: dict[str, Any]
     status_without_token: int
+    # A request without a token for a container or an object answers 404 NoSuchBucket
+    # (RGW takes the anonymous AUTH_<id> for a tenant, which holds no buckets); only the
+    # account itself answers status_without_token.
+    anonymous_container_requests_not_found: bool
     min_container_name_length: int
     max_container_name_length: int
+    # Bucket names are global: a name another project holds answers 409 to a PUT and
+    # 403 to anything else, whichever account URL the request names.
     container_names_are_global: bool
     account_listing_has_last_modified: bool
     account_listing_honours_delimiter: bool
     rejects_listing_limit_over_max: bool
-    slo_manifest_get_has_body: bool
-    bulk_delete_has_response_body: bool
-    bulk_results_follow_accept: bool
     guesses_content_type_from_name: bool
     s3_style_error_bodies: bool
     error_content_type: str
+    # Largest object body accepted (and shown as max_file_size in /info).
+    max_file_size: int
+    # The body of a 202 reply (PUT of an existing container, POST to an object).
+    accepted_body: bytes
+    # A HEAD that fails says Content-Length: 0, not the length of the body a GET gets.
+    head_errors_have_zero_length: bool
+    # A 422 (ETag mismatch) reply carries the ETag the server computed for the body.
+    bad_digest_has_etag: bool
+    # A 422 reply's Last-Modified is 1970-01-01 (RGW) rather than the request's time.
+    bad_digest_last_modified_is_epoch: bool
+    # A 416 keeps the object's headers (type, ETag, dates, metadata, Content-Range).
+    range_error_keeps_object_headers: bool
+    # A HEAD with an unsatisfiable Range answers 200 as a plain HEAD does.
+    head_ignores_range: bool
+    # X-Copied-From-Account is "<prefix><project id>".
+    copied_from_account_prefix: str
+    # Each account listing entry names its storage policy (None: no such key).
+    account_listing_storage_policy: str | None
+    # Swift stores an SLO manifest as JSON (the body of ?multipart-manifest=get, whose
+    # md5 is the listing hash and whose size counts in bytes used) and lists the
+    # segments' total with an "slo_etag"; RGW keeps an empty body, counted and listed
+    # as the size of the manifest the client sent.
+    slo_stores_manifest_json: bool
+    # Content-Type of a bulk-delete answer in JSON and in text, the order of the keys
+    # in JSON (text always has the same order), and whether text ends with a newline.
+    bulk_json_content_type: str
+    bulk_text_content_type: str
+    bulk_json_keys: tuple[str, ...]
+    bulk_text_ends_with_newline: bool
+    # A bulk delete that fails on a non-empty container reports "409 Conflict" (not
+    # "400 Bad Request") and names it "<container>/" (not "/<container>").
+    bulk_reports_conflict_as_is: bool
+    # Separators of JSON answers (RGW writes compact JSON).
+    json_separators: tuple[str, str]
+    # Whether a text listing ends with a newline after its last name.
+    text_listing_ends_with_newline: bool
+    # A container GET says X-Timestamp: 0.00000 (its HEAD says the real one).
+    container_listing_timestamp_is_zero: bool
+    # The Content-Type stored for an object sent without one (after guessing from the
+    # name, if the flavor guesses); None stores none: a GET shows
+    # unset_content_type_shown_as and listings leave content_type out.
+    default_content_type: str | None
+    unset_content_type_shown_as: str
+    # Content-Type of replies to writes (PUT, POST, DELETE, COPY) that have no body
+    # of their own, and whether a copy's reply shows the new object's type instead.
+    write_reply_content_type: str
+    copy_reply_has_object_content_type: bool
+    # 204 and 304 replies say Content-Length: 0 (RGW sends no Content-Length).
+    bodiless_replies_have_length: bool
+    # Accept-Ranges: bytes on error replies, and on these successful writes
+    # ("<METHOD> <account|container|object>"); reads of stored things always have it.
+    accept_ranges_on_errors: bool
+    accept_ranges_on_writes: frozenset[str]
+    # A failed If-Match (412) keeps the object's headers, without Accept-Ranges (Swift);
+    # otherwise it is a plain error.
+    precondition_failed_keeps_object_headers: bool
+    # A 304 is bare: no ETag, no metadata, Last-Modified 1970 and X-Timestamp 0 (RGW).
+    not_modified_is_bare: bool
+    # Error bodies follow ?format= or Accept (JSON or XML with Code, Message,
+    # BucketName, RequestId and HostId) instead of always being text or HTML.
+    error_bodies_follow_format: bool
+    # RGW marks an SLO manifest with X-Object-Meta-Static-Large-Object: True, and its
+    # ?multipart-manifest=get is the manifest object as stored (an empty object).
+    slo_marked_in_user_metadata: bool
+    # The container name rules (minimum length) apply to every request, not only PUT.
+    container_name_checked_on_every_request: bool
+    # RGW accounts (users) exist from the start; a Swift account is only created by
+    # its first write, and until then GET/HEAD answer a made-up empty listing.
+    accounts_exist_before_first_write: bool
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
+
+    def error_code(self, s3_code: str) -> str:
+        """The code an error reply names (RGW's word where it differs from S3's)."""
+        return _RGW_ERROR_CODES.get(s3_code, s3_code) if self.s3_style_error_bodies else s3_code
 
     def error_body(self, status: int, s3_code: str) -> str:
         """The short body a failed request answers with."""
         if self.s3_style_error_bodies:
-            return s3_code
+            return self.error_code(s3_code)
         return _SWIFT_HTML_ERRORS.get(status, s3_code)
+
+    def error_document(self, code: str, bucket: str | None, trans_id: str) -> dict[str, str]:
+        """What an error body in JSON or XML holds (RGW)."""
+        document = {"Code": code, "Message": ""}
+        if bucket is not None:
+            document["BucketName"] = bucket
+        document["RequestId"] = trans_id
+        document["HostId"] = f"{trans_id.split('-', 2)[-1]}-default"
+        return document
 
 
 RGW = Flavor(
@@ -94,10 +193,8 @@ RGW = Flavor(
     # derives exactly that from https://a3s.fi:443/swift/v1/AUTH_x.
     info_paths=("/swift/info",),
     info={
-        "bulk_delete": {
-            "max_deletes_per_request": MAX_DELETES_PER_REQUEST,
-            "max_failed_deletes": 1000,
-        },
+        # RGW announces bulk delete without its limits.
+        "bulk_delete": {},
         "container_quotas": {},
         "swift": {
             "max_file_size": MAX_FILE_SIZE,
@@ -115,6 +212,7 @@ RGW = Flavor(
         "tempurl": {"methods": ["GET", "HEAD", "PUT", "POST", "DELETE"]},
     },
     status_without_token=403,
+    anonymous_container_requests_not_found=True,
     # RGW applies the S3 bucket-name minimum to Swift containers too.
     min_container_name_length=3,
     max_container_name_length=255,
@@ -122,12 +220,46 @@ RGW = Flavor(
     account_listing_has_last_modified=False,
     account_listing_honours_delimiter=False,
     rejects_listing_limit_over_max=False,
-    slo_manifest_get_has_body=False,
-    bulk_delete_has_response_body=False,
-    bulk_results_follow_accept=False,
     guesses_content_type_from_name=False,
     s3_style_error_bodies=True,
     error_content_type="text/plain; charset=utf-8",
+    max_file_size=MAX_FILE_SIZE,
+    accepted_body=b"",
+    head_errors_have_zero_length=False,
+    bad_digest_has_etag=True,
+    bad_digest_last_modified_is_epoch=True,
+    range_error_keeps_object_headers=False,
+    head_ignores_range=False,
+    copied_from_account_prefix="",
+    account_listing_storage_policy=None,
+    slo_stores_manifest_json=False,
+    bulk_json_content_type="application/json; charset=utf-8",
+    bulk_text_content_type="text/plain; charset=utf-8",
+    bulk_json_keys=(
+        "Number Deleted",
+        "Number Not Found",
+        "Response Body",
+        "Response Status",
+        "Errors",
+    ),
+    bulk_text_ends_with_newline=False,
+    bulk_reports_conflict_as_is=True,
+    json_separators=(",", ":"),
+    text_listing_ends_with_newline=False,
+    container_listing_timestamp_is_zero=True,
+    default_content_type=None,
+    unset_content_type_shown_as="binary/octet-stream",
+    write_reply_content_type="text/plain; charset=utf-8",
+    copy_reply_has_object_content_type=True,
+    bodiless_replies_have_length=False,
+    accept_ranges_on_errors=True,
+    accept_ranges_on_writes=frozenset({"PUT container", "DELETE container", "POST object"}),
+    precondition_failed_keeps_object_headers=False,
+    not_modified_is_bare=True,
+    error_bodies_follow_format=True,
+    slo_marked_in_user_metadata=True,
+    container_name_checked_on_every_request=True,
+    accounts_exist_before_first_write=True,
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
 )
@@ -139,8 +271,8 @@ SWIFT = Flavor(
     info_paths=("/info", "/swift/info"),
     info={
         "swift": {
-            "version": "2.38.0",
-            "max_file_size": MAX_FILE_SIZE,
+            "version": "2.38.3",
+            "max_file_size": SWIFT_MAX_FILE_SIZE,
             "max_meta_name_length": 128,
             "max_meta_value_length": 256,
             "max_meta_count": 90,
@@ -153,9 +285,11 @@ SWIFT = Flavor(
             "max_container_name_length": 256,
             "extra_header_count": 0,
             "valid_api_versions": ["v1", "v1.0"],
-            "policies": [{"name": "Policy-0", "default": True}],
+            "policies": [{"name": "Policy-0", "aliases": "Policy-0", "default": True}],
             "allow_account_management": False,
             "account_autocreate": True,
+            "allow_open_expired": False,
+            "max_request_line": 8192,
             "strict_cors_mode": True,
         },
         "slo": {
@@ -177,19 +311,53 @@ SWIFT = Flavor(
         },
     },
     status_without_token=401,
+    anonymous_container_requests_not_found=False,
     min_container_name_length=1,
     max_container_name_length=256,
     container_names_are_global=False,
     account_listing_has_last_modified=True,
     account_listing_honours_delimiter=True,
     rejects_listing_limit_over_max=True,
-    slo_manifest_get_has_body=True,
-    bulk_delete_has_response_body=True,
-    # Swift's bulk middleware answers text/plain unless the client accepts JSON.
-    bulk_results_follow_accept=True,
     guesses_content_type_from_name=True,
     s3_style_error_bodies=False,
     error_content_type="text/html; charset=UTF-8",
+    max_file_size=SWIFT_MAX_FILE_SIZE,
+    accepted_body=_SWIFT_ACCEPTED,
+    head_errors_have_zero_length=True,
+    bad_digest_has_etag=False,
+    bad_digest_last_modified_is_epoch=False,
+    range_error_keeps_object_headers=True,
+    head_ignores_range=True,
+    copied_from_account_prefix="AUTH_",
+    account_listing_storage_policy="Policy-0",
+    slo_stores_manifest_json=True,
+    bulk_json_content_type="application/json",
+    bulk_text_content_type="text/plain",
+    bulk_json_keys=(
+        "Response Status",
+        "Response Body",
+        "Number Deleted",
+        "Number Not Found",
+        "Errors",
+    ),
+    bulk_text_ends_with_newline=True,
+    bulk_reports_conflict_as_is=False,
+    json_separators=(", ", ": "),
+    text_listing_ends_with_newline=True,
+    container_listing_timestamp_is_zero=False,
+    default_content_type="application/octet-stream",
+    unset_content_type_shown_as="application/octet-stream",
+    write_reply_content_type="text/html; charset=UTF-8",
+    copy_reply_has_object_content_type=False,
+    bodiless_replies_have_length=True,
+    accept_ranges_on_errors=False,
+    accept_ranges_on_writes=frozenset(),
+    precondition_failed_keeps_object_headers=True,
+    not_modified_is_bare=False,
+    error_bodies_follow_format=False,
+    slo_marked_in_user_metadata=False,
+    container_name_checked_on_every_request=False,
+    accounts_exist_before_first_write=False,
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
 )

@@ -193,7 +193,7 @@ class Keystone:
             return _error(404, "Not Found", "Could not find token.")
         with self.state.lock:
             self.state.tokens.pop(subject.id, None)
-        return Reply(204)
+        return Reply(204, {"Content-Length": "0"})
 
     # the token document
 

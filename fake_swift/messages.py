@@ -27,18 +27,27 @@ class Request:
 class Reply:
     """One HTTP reply. ``body`` is bytes, an open binary file, or an iterator of chunks.
 
-    A file or iterator body must come with a Content-Length header.
+    A file or iterator body must come with a Content-Length header, unless the headers
+    say ``Transfer-Encoding: chunked`` (then no Content-Length is sent). A 204 or 304
+    is sent with a Content-Length only when its headers have one.
     """
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | BinaryIO | Iterable[bytes] = b""
+    # For an error reply: its code (e.g. "NoSuchKey"), for bodies in other formats.
+    error_code: str | None = None
 
 
-def json_reply(status: int, document: Any, headers: dict[str, str] | None = None) -> Reply:
+def json_reply(
+    status: int,
+    document: Any,
+    headers: dict[str, str] | None = None,
+    separators: tuple[str, str] = (", ", ": "),
+) -> Reply:
     """A reply carrying ``document`` as JSON."""
     return Reply(
         status,
         {"Content-Type": "application/json; charset=utf-8", **(headers or {})},
-        json.dumps(document).encode("utf-8"),
+        json.dumps(document, separators=separators).encode("utf-8"),
     )

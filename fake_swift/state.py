@@ -176,8 +176,8 @@ class StoredObject:
 
     name: str
     body: Body
-    size: int
-    etag: str
+    size: int  # what is stored (for a large object's manifest: the manifest's size)
+    etag: str  # md5 of what is stored; the listing's hash
     content_type: str
     last_modified: float
     metadata: dict[str, str] = field(default_factory=dict)
@@ -196,13 +196,15 @@ class StoredObject:
         return hashlib.md5(joined.encode("ascii")).hexdigest()
 
     @property
-    def listed_bytes(self) -> int:
+    def content_length(self) -> int:
+        """The size a GET answers with: the segments' total for a static large object."""
         if self.slo_segments is not None:
             return sum(segment.size for segment in self.slo_segments)
         return self.size
 
     @property
-    def listed_hash(self) -> str:
+    def content_etag(self) -> str:
+        """The ETag a GET answers with (unquoted): the SLO ETag for a static large object."""
         return self.slo_etag if self.is_slo else self.etag
 
 
@@ -239,11 +241,11 @@ class Container:
         """Store ``obj``; return the object it replaced, if any."""
         old = self.objects.get(obj.name)
         if old is not None:
-            self.bytes_used -= old.listed_bytes
+            self.bytes_used -= old.size
         else:
             self.order.add(obj.name)
         self.objects[obj.name] = obj
-        self.bytes_used += obj.listed_bytes
+        self.bytes_used += obj.size
         self.last_modified = time.time()
         return old
 
@@ -252,7 +254,7 @@ class Container:
         old = self.objects.pop(name, None)
         if old is not None:
             self.order.remove(name)
-            self.bytes_used -= old.listed_bytes
+            self.bytes_used -= old.size
             self.last_modified = time.time()
         return old
 
@@ -266,6 +268,9 @@ class Account:
     metadata: dict[str, str] = field(default_factory=dict)
     containers: dict[str, Container] = field(default_factory=dict)
     order: SortedNames = field(default_factory=SortedNames)
+    # False until the first write (a container made, metadata set): in Swift only
+    # that creates the account's database.
+    written: bool = False
 
     @property
     def object_count(self) -> int:
@@ -506,6 +511,7 @@ class FakeState:
         return {
             "project_id": account.project_id,
             "created": account.created,
+            "written": account.written,
             "metadata": account.metadata,
             "containers": [
                 {
@@ -538,7 +544,12 @@ class FakeState:
         }
 
     def _account_from_json(self, raw: dict) -> Account:
-        account = Account(raw["project_id"], raw["created"], raw.get("metadata", {}))
+        account = Account(
+            raw["project_id"],
+            raw["created"],
+            raw.get("metadata", {}),
+            written=raw.get("written", True),
+        )
         for raw_container in raw.get("containers", []):
             container = Container(
                 raw_container["name"], raw_container["created"], raw_container["metadata"]

@@ -16,7 +16,6 @@ from urllib.parse import quote, unquote
 from .flavors import (
     LISTING_LIMIT,
     MAX_DELETES_PER_REQUEST,
-    MAX_FILE_SIZE,
     MAX_MANIFEST_SEGMENTS,
     MAX_OBJECT_NAME_LENGTH,
     Flavor,
@@ -37,7 +36,6 @@ from .state import (
 API_PREFIX = "/swift/v1/"
 CHUNK_SIZE = 65536
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
-DEFAULT_CONTENT_TYPE = "application/octet-stream"
 # Headers Swift keeps with an object besides its user metadata.
 KEPT_OBJECT_HEADERS = (
     "content-disposition",
@@ -106,10 +104,44 @@ class Swift:
         except _Refusal as refusal:
             reply = refusal.reply
         trans_id = self.flavor.new_trans_id()
+        if reply.status >= 400:
+            self._finish_error(request, reply, trans_id)
+        elif _level(request) and f"{request.method} {_level(request)}" in (
+            self.flavor.accept_ranges_on_writes
+        ):
+            reply.headers["Accept-Ranges"] = "bytes"
+        if reply.status in (204, 304):
+            if self.flavor.bodiless_replies_have_length:
+                reply.headers["Content-Length"] = "0"
+            else:
+                reply.headers.pop("Content-Length", None)
         reply.headers["X-Trans-Id"] = trans_id
         reply.headers["X-Openstack-Request-Id"] = trans_id
         reply.headers.setdefault("Date", formatdate(usegmt=True))
         return reply
+
+    def _finish_error(self, request: Request, reply: Reply, trans_id: str) -> None:
+        """Give an error reply the format, headers and length the flavor gives it."""
+        wanted = _wanted_format(request)
+        if self.flavor.error_bodies_follow_format and reply.error_code and wanted != "text":
+            bucket = None
+            if reply.status != 401 and _level(request) in ("container", "object"):
+                container_part = request.path[len(API_PREFIX) :].split("/")[1]
+                bucket = unquote(container_part)
+            document = self.flavor.error_document(reply.error_code, bucket, trans_id)
+            if wanted == "json":
+                body = json.dumps(document, separators=self.flavor.json_separators).encode()
+            else:
+                fields = "".join(f"<{key}>{value}</{key}>" for key, value in document.items())
+                body = f'<?xml version="1.0" encoding="UTF-8"?><Error>{fields}</Error>'.encode()
+            reply.body = body
+            reply.headers["Content-Type"] = f"application/{wanted}; charset=utf-8"
+            reply.headers.pop("Content-Length", None)
+        if self.flavor.accept_ranges_on_errors:
+            reply.headers["Accept-Ranges"] = "bytes"
+        if request.method == "HEAD" and self.flavor.head_errors_have_zero_length:
+            reply.body = b""
+            reply.headers.pop("Content-Length", None)
 
     # routing and access
 
@@ -124,12 +156,24 @@ class Swift:
         if not account_part.startswith("AUTH_") or len(account_part) == len("AUTH_"):
             return self._error(404, "NoSuchBucket")
         project_id = account_part[len("AUTH_") :]
-        self._authorize(request, project_id)
-        account = self.state.account(project_id)
         container_part, _, object_part = remainder.partition("/")
         container_name = unquote(container_part)
         object_name = unquote(object_part)
+        # RGW checks the name before it looks at the token.
+        if (
+            container_name
+            and self.flavor.container_name_checked_on_every_request
+            and len(container_name) < self.flavor.min_container_name_length
+        ):
+            return self._error(400, "InvalidBucketName")
+        self._authorize(request, project_id, container_name)
+        account = self.state.account(project_id)
         method = request.method
+        if container_name and self.flavor.container_names_are_global:
+            owner = self.state.container_owner(container_name)
+            held_elsewhere = owner is not None and owner != project_id
+            if held_elsewhere and not (method == "PUT" and not object_name):
+                return self._error(403, "AccessDenied")
         if not container_name:
             handler = {
                 "GET": self._get_account,
@@ -160,9 +204,11 @@ class Swift:
             return self._error(405, "MethodNotAllowed")
         return handler(request, account, container_name, object_name)
 
-    def _authorize(self, request: Request, project_id: str) -> None:
+    def _authorize(self, request: Request, project_id: str, container_name: str) -> None:
         token_id = request.headers.get("x-auth-token") or request.headers.get("x-storage-token")
         if not token_id:
+            if container_name and self.flavor.anonymous_container_requests_not_found:
+                raise self._not_found("container")
             raise _Refusal(self._error(self.flavor.status_without_token, "AccessDenied"))
         token = self.state.valid_token(token_id)
         if token is None:
@@ -172,7 +218,12 @@ class Swift:
 
     def _error(self, status: int, s3_code: str, detail: str | None = None) -> Reply:
         body = detail if detail is not None else self.flavor.error_body(status, s3_code)
-        return Reply(status, {"Content-Type": self.flavor.error_content_type}, body.encode())
+        return Reply(
+            status,
+            {"Content-Type": self.flavor.error_content_type},
+            body.encode(),
+            error_code=self.flavor.error_code(s3_code),
+        )
 
     def _not_found(self, what: str) -> _Refusal:
         return _Refusal(self._error(404, "NoSuchKey" if what == "object" else "NoSuchBucket"))
@@ -186,7 +237,21 @@ class Swift:
 
     # account
 
+    def _account_is_made_up(self, account: Account) -> bool:
+        """Whether Swift would answer for this account without having stored it yet."""
+        return not account.written and not self.flavor.accounts_exist_before_first_write
+
     def _account_headers(self, account: Account) -> dict[str, str]:
+        if self._account_is_made_up(account):
+            # Swift's made-up answer for an account with no database yet.
+            now = x_timestamp(time.time())
+            return {
+                "X-Account-Container-Count": "0",
+                "X-Account-Object-Count": "0",
+                "X-Account-Bytes-Used": "0",
+                "X-Timestamp": now,
+                "X-Put-Timestamp": now,
+            }
         with self.state.lock:
             headers = {
                 "X-Account-Container-Count": str(len(account.containers)),
@@ -202,7 +267,8 @@ class Swift:
     def _head_account(self, request: Request, account: Account) -> Reply:
         headers = self._account_headers(account)
         headers["Content-Type"] = "text/plain; charset=utf-8"
-        return Reply(204, headers)
+        # Swift's made-up answer for an account not yet written is a 200.
+        return Reply(200 if self._account_is_made_up(account) else 204, headers)
 
     def _get_account(self, request: Request, account: Account) -> Reply:
         query = dict(request.query)
@@ -223,6 +289,8 @@ class Swift:
                 }
                 if self.flavor.account_listing_has_last_modified:
                     entry["last_modified"] = self.flavor.listing_time(container.last_modified)
+                if self.flavor.account_listing_storage_policy is not None:
+                    entry["storage_policy"] = self.flavor.account_listing_storage_policy
                 entries.append(entry)
         return self._listing_reply(request, entries, self._account_headers(account))
 
@@ -231,7 +299,8 @@ class Swift:
             return self._bulk_delete(request, account)
         with self.state.lock:
             _update_metadata(account.metadata, request.headers, "account")
-        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+            account.written = True
+        return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _bulk_delete(self, request: Request, account: Account) -> Reply:
         text = request.read_body().decode("utf-8", errors="replace")
@@ -255,26 +324,35 @@ class Swift:
                         self.state.bodies.discard(removed.body)
                         deleted += 1
                 elif container.objects:
-                    errors.append([quote(path), "409 Conflict"])
+                    if self.flavor.bulk_reports_conflict_as_is:
+                        errors.append([quote(f"{container_name}/"), "409 Conflict"])
+                    else:
+                        errors.append([quote(path), "409 Conflict"])
                 else:
                     del account.containers[container_name]
                     account.order.remove(container_name)
                     deleted += 1
-        status = "400 Bad Request" if errors else "200 OK"
+        status = "200 OK"
+        if errors:
+            status = errors[-1][1] if self.flavor.bulk_reports_conflict_as_is else "400 Bad Request"
         return self._bulk_reply(request, _bulk_result(deleted, not_found, errors, status))
 
     def _bulk_reply(self, request: Request, result: dict) -> Reply:
-        if not self.flavor.bulk_delete_has_response_body:
-            result.pop("Response Body", None)
-        if self.flavor.bulk_results_follow_accept and "json" not in request.headers.get(
-            "accept", ""
-        ):
-            lines = [f"{key}: {value}" for key, value in result.items() if key != "Errors"]
-            lines.append("Errors:")
+        """The answer to a bulk delete: JSON if the client accepts it, else text; chunked."""
+        keys = self.flavor.bulk_json_keys
+        if "json" in request.headers.get("accept", ""):
+            ordered = {key: result[key] for key in keys}
+            reply = json_reply(200, ordered, separators=self.flavor.json_separators)
+            reply.headers["Content-Type"] = self.flavor.bulk_json_content_type
+        else:
+            newline = self.flavor.bulk_text_ends_with_newline
+            lines = [f"{key}: {result[key]}" for key in _BULK_TEXT_KEYS]
+            lines.append("Errors:" if newline else "Errors: ")
             lines.extend(", ".join(error) for error in result["Errors"])
-            body = ("\n".join(lines) + "\n").encode()
-            return Reply(200, {"Content-Type": "text/plain; charset=utf-8"}, body)
-        return json_reply(200, result)
+            body = ("\n".join(lines) + ("\n" if newline else "")).encode()
+            reply = Reply(200, {"Content-Type": self.flavor.bulk_text_content_type}, body)
+        reply.headers["Transfer-Encoding"] = "chunked"
+        return reply
 
     # container
 
@@ -302,7 +380,7 @@ class Swift:
             container = account.containers.get(name)
             if container is not None:
                 _update_metadata(container.metadata, request.headers, "container")
-                return Reply(202, {"Content-Type": "text/html; charset=UTF-8"})
+                return self._accepted()
             if self.flavor.container_names_are_global:
                 owner = self.state.container_owner(name)
                 if owner is not None and owner != account.project_id:
@@ -312,7 +390,12 @@ class Swift:
             _update_metadata(container.metadata, request.headers, "container")
             account.containers[name] = container
             account.order.add(name)
-        return Reply(201, {"Content-Type": "text/html; charset=UTF-8"})
+            account.written = True
+        return Reply(201, {"Content-Type": self.flavor.write_reply_content_type})
+
+    def _accepted(self) -> Reply:
+        headers = {"Content-Type": self.flavor.write_reply_content_type}
+        return Reply(202, headers, self.flavor.accepted_body)
 
     @property
     def _s3(self) -> bool:
@@ -333,23 +416,31 @@ class Swift:
                 if kind == "subdir":
                     entries.append({"subdir": object_name})
                     continue
-                obj = container.objects[object_name]
-                entries.append(
-                    {
-                        "name": object_name,
-                        "hash": obj.listed_hash,
-                        "bytes": obj.listed_bytes,
-                        "content_type": obj.content_type,
-                        "last_modified": self.flavor.listing_time(obj.last_modified),
-                    }
-                )
-        return self._listing_reply(request, entries, self._container_headers(container))
+                entries.append(self._listing_entry(container.objects[object_name]))
+        headers = self._container_headers(container)
+        if self.flavor.container_listing_timestamp_is_zero:
+            headers["X-Timestamp"] = x_timestamp(0)
+        return self._listing_reply(request, entries, headers)
+
+    def _listing_entry(self, obj: StoredObject) -> dict:
+        lists_manifest_json = obj.is_slo and self.flavor.slo_stores_manifest_json
+        entry = {
+            "name": obj.name,
+            "hash": obj.etag,
+            "bytes": obj.content_length if lists_manifest_json else obj.size,
+        }
+        if obj.content_type:
+            entry["content_type"] = obj.content_type
+        entry["last_modified"] = self.flavor.listing_time(obj.last_modified)
+        if lists_manifest_json:
+            entry["slo_etag"] = f'"{obj.slo_etag}"'
+        return entry
 
     def _post_container(self, request: Request, account: Account, name: str) -> Reply:
         container = self._container(account, name)
         with self.state.lock:
             _update_metadata(container.metadata, request.headers, "container")
-        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+        return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _delete_container(self, request: Request, account: Account, name: str) -> Reply:
         with self.state.lock:
@@ -360,7 +451,7 @@ class Swift:
                 return self._error(409, "BucketNotEmpty")
             del account.containers[name]
             account.order.remove(name)
-        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+        return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     # listings
 
@@ -391,12 +482,12 @@ class Swift:
             and "application/json" in request.headers.get("accept", "")
         )
         if wants_json:
-            reply = json_reply(200, entries, headers)
-            return reply
+            return json_reply(200, entries, headers, self.flavor.json_separators)
         if not entries:
             return Reply(204, {**headers, "Content-Type": "text/plain; charset=utf-8"})
         names = [entry.get("name", entry.get("subdir")) for entry in entries]
-        body = "".join(f"{name}\n" for name in names).encode("utf-8")
+        text = "\n".join(names) + ("\n" if self.flavor.text_listing_ends_with_newline else "")
+        body = text.encode("utf-8")
         return Reply(200, {**headers, "Content-Type": "text/plain; charset=utf-8"}, body)
 
     # objects: writing
@@ -426,15 +517,16 @@ class Swift:
             return self._error(400, "InvalidArgument", detail)
         if request.query.get("multipart-manifest") == "put":
             return self._put_slo(request, account, container_name, object_name)
-        self._check_length(request, MAX_FILE_SIZE)
+        max_size = self.flavor.max_file_size
+        self._check_length(request, max_size)
         try:
-            body, size, md5 = self.state.bodies.write(request.body, MAX_FILE_SIZE)
+            body, size, md5 = self.state.bodies.write(request.body, max_size)
         except EntityTooLarge:
             return self._error(413, "EntityTooLarge")
         sent_etag = request.headers.get("etag", "").strip().strip('"').lower()
         if sent_etag and sent_etag != md5:
             self.state.bodies.discard(body)
-            return self._error(422, "BadDigest")
+            return self._bad_digest(md5)
         obj = StoredObject(
             name=object_name,
             body=body,
@@ -448,6 +540,14 @@ class Swift:
         )
         self._store(account, container_name, obj)
         return Reply(201, self._written_headers(obj, md5))
+
+    def _bad_digest(self, computed_etag: str) -> Reply:
+        reply = self._error(422, "BadDigest")
+        if self.flavor.bad_digest_has_etag:
+            reply.headers["Etag"] = computed_etag
+        moment = 0 if self.flavor.bad_digest_last_modified_is_epoch else time.time()
+        reply.headers["Last-Modified"] = http_date(moment)
+        return reply
 
     def _object_path(self, path: str, header: str) -> tuple[str, str]:
         try:
@@ -472,12 +572,17 @@ class Swift:
                 raise _Refusal(self._error(413, "EntityTooLarge"))
 
     def _content_type(self, request: Request, object_name: str) -> str:
+        """The type to store ("" for none)."""
         sent = request.headers.get("content-type")
         if sent:
             return sent
+        guessed = None
         if self.flavor.guesses_content_type_from_name:
-            return mimetypes.guess_type(object_name)[0] or DEFAULT_CONTENT_TYPE
-        return DEFAULT_CONTENT_TYPE
+            guessed = mimetypes.guess_type(object_name)[0]
+        return guessed or self.flavor.default_content_type or ""
+
+    def _shown_content_type(self, obj: StoredObject) -> str:
+        return obj.content_type or self.flavor.unset_content_type_shown_as
 
     def _store(self, account: Account, container_name: str, obj: StoredObject) -> None:
         with self.state.lock:
@@ -493,16 +598,17 @@ class Swift:
         return {
             "Etag": etag,
             "Last-Modified": http_date(obj.last_modified),
-            "X-Timestamp": x_timestamp(obj.last_modified),
-            "Content-Type": "text/html; charset=UTF-8",
+            "Content-Type": self.flavor.write_reply_content_type,
         }
 
     def _put_slo(
         self, request: Request, account: Account, container_name: str, object_name: str
     ) -> Reply:
         self._check_length(request, MAX_MANIFEST_BYTES)
+        raw_manifest = request.read_body()
+        sent_size = len(raw_manifest)
         try:
-            entries = json.loads(request.read_body() or b"null")
+            entries = json.loads(raw_manifest or b"null")
         except ValueError:
             return self._error(400, "MalformedManifest", "Manifest must be valid JSON.\n")
         if not isinstance(entries, list) or not entries:
@@ -525,41 +631,63 @@ class Swift:
                     problems.append(f"{path}, 404 Not Found")
                     continue
                 etag = entry.get("etag")
-                if etag is not None and str(etag).strip('"') != segment.listed_hash:
+                if etag is not None and str(etag).strip('"') != segment.content_etag:
                     problems.append(f"{path}, Etag Mismatch")
                     continue
                 size = entry.get("size_bytes")
-                if size is not None and size != segment.listed_bytes:
+                if size is not None and size != segment.content_length:
                     problems.append(f"{path}, Size Mismatch")
                     continue
                 segments.append(
                     SloSegment(
                         container=segment_container,
                         name=segment_name,
-                        etag=segment.listed_hash,
-                        size=segment.listed_bytes,
+                        etag=segment.content_etag,
+                        size=segment.content_length,
                         content_type=segment.content_type,
                         last_modified=segment.last_modified,
                     )
                 )
         if problems:
             return self._error(400, "MalformedManifest", "Errors:\n" + "\n".join(problems) + "\n")
+        body, size, md5 = self._stored_manifest(segments, sent_size)
+        metadata = _object_metadata(request.headers)
+        if self.flavor.slo_marked_in_user_metadata:
+            metadata["static-large-object"] = "True"
         manifest = StoredObject(
             name=object_name,
-            body=EMPTY_BODY,
-            size=0,
-            etag=hashlib.md5(b"").hexdigest(),
+            body=body,
+            size=size,
+            etag=md5,
             content_type=self._content_type(request, object_name),
             last_modified=time.time(),
-            metadata=_object_metadata(request.headers),
+            metadata=metadata,
             extra_headers=_kept_headers(request.headers),
             slo_segments=segments,
         )
         sent_etag = request.headers.get("etag", "").strip().strip('"').lower()
         if sent_etag and sent_etag != manifest.slo_etag:
-            return self._error(422, "BadDigest")
+            return self._bad_digest(manifest.etag)
         self._store(account, container_name, manifest)
         return Reply(201, self._written_headers(manifest, f'"{manifest.slo_etag}"'))
+
+    def _stored_manifest(self, segments: list[SloSegment], sent_size: int) -> tuple[Body, int, str]:
+        """The body an SLO manifest is kept as, the size it counts for, and its md5."""
+        if not self.flavor.slo_stores_manifest_json:
+            return EMPTY_BODY, sent_size, hashlib.md5(b"").hexdigest()
+        stored = [
+            {
+                "name": segment.path,
+                "bytes": segment.size,
+                "hash": segment.etag,
+                "content_type": segment.content_type,
+                # from the segment's Last-Modified header: whole seconds, rounded up
+                "last_modified": self.flavor.listing_time(math.ceil(segment.last_modified)),
+            }
+            for segment in segments
+        ]
+        data = json.dumps(stored).encode("utf-8")
+        return self.state.bodies.write([data], MAX_MANIFEST_BYTES)
 
     def _post_object(
         self, request: Request, account: Account, container_name: str, object_name: str
@@ -574,7 +702,7 @@ class Swift:
             if request.headers.get("content-type"):
                 obj.content_type = request.headers["content-type"]
             obj.last_modified = time.time()
-        return Reply(202, {"Content-Type": "text/html; charset=UTF-8"})
+        return self._accepted()
 
     def _copy_method(
         self, request: Request, account: Account, container_name: str, object_name: str
@@ -601,7 +729,9 @@ class Swift:
         self._container(target_account, target_container)
         content = self._content(source_account, source)
         try:
-            body, size, md5 = self.state.bodies.write(_iter_parts(content.parts), MAX_FILE_SIZE)
+            body, size, md5 = self.state.bodies.write(
+                _iter_parts(content.parts), self.flavor.max_file_size
+            )
         except EntityTooLarge:
             return self._error(413, "EntityTooLarge")
         if _is_true(request.headers.get("x-fresh-metadata")):
@@ -621,6 +751,12 @@ class Swift:
         )
         self._store(target_account, target_container, copy)
         headers = self._written_headers(copy, md5)
+        if self.flavor.copy_reply_has_object_content_type:
+            headers["Content-Type"] = self._shown_content_type(copy)
+        for key, value in copy.metadata.items():
+            headers[_meta_header_name("X-Object-Meta-", key)] = value
+        prefix = self.flavor.copied_from_account_prefix
+        headers["X-Copied-From-Account"] = f"{prefix}{source_account.project_id}"
         headers["X-Copied-From"] = quote(f"{source_container}/{source_name}")
         headers["X-Copied-From-Last-Modified"] = http_date(source.last_modified)
         return Reply(201, headers)
@@ -636,7 +772,7 @@ class Swift:
         if removed is None:
             raise self._not_found("object")
         self.state.bodies.discard(removed.body)
-        return Reply(204, {"Content-Type": "text/html; charset=UTF-8"})
+        return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _delete_slo(
         self, request: Request, account: Account, container: Container, object_name: str
@@ -676,7 +812,7 @@ class Swift:
             return self._slo_manifest_reply(obj)
         content = self._content(account, obj)
         headers = {
-            "Content-Type": obj.content_type,
+            "Content-Type": self._shown_content_type(obj),
             "Etag": content.etag,
             "Last-Modified": http_date(obj.last_modified),
             "X-Timestamp": x_timestamp(obj.last_modified),
@@ -689,17 +825,31 @@ class Swift:
         bare_etag = content.etag.strip('"')
         if_match = request.headers.get("if-match")
         if if_match and not _etag_matches(if_match, bare_etag):
+            if not self.flavor.precondition_failed_keeps_object_headers:
+                return self._error(412, "PreconditionFailed")
+            headers.pop("Accept-Ranges")
+            headers["Content-Type"] = self.flavor.error_content_type
             return Reply(412, {**headers, "Content-Length": "0"})
         if_none_match = request.headers.get("if-none-match")
         if if_none_match and _etag_matches(if_none_match, bare_etag):
-            return Reply(304, {**headers, "Content-Length": "0"})
+            if self.flavor.not_modified_is_bare:
+                headers = {
+                    "Content-Type": headers["Content-Type"],
+                    "Last-Modified": http_date(0),
+                    "X-Timestamp": x_timestamp(0),
+                    "Accept-Ranges": "bytes",
+                }
+            return Reply(304, headers)
         byte_range = _parse_range(request.headers.get("range"), content.size)
+        if byte_range is not None and request.method == "HEAD" and self.flavor.head_ignores_range:
+            byte_range = None
         if byte_range == "unsatisfiable":
-            headers = {
-                "Content-Type": self.flavor.error_content_type,
-                "Content-Range": f"bytes */{content.size}",
-            }
-            return Reply(416, headers, self.flavor.error_body(416, "InvalidRange").encode())
+            if not self.flavor.range_error_keeps_object_headers:
+                return self._error(416, "InvalidRange")
+            body = self.flavor.error_body(416, "InvalidRange").encode()
+            headers["Content-Range"] = f"bytes */{content.size}"
+            headers["Content-Length"] = str(len(body))
+            return Reply(416, headers, body, error_code="InvalidRange")
         if byte_range is None:
             headers["Content-Length"] = str(content.size)
             if request.method == "HEAD":
@@ -722,12 +872,14 @@ class Swift:
                 with self.state.lock:
                     container = account.containers.get(segment.container)
                     current = container.objects.get(segment.name) if container else None
-                if current is None or current.listed_hash != segment.etag:
+                if current is None or current.content_etag != segment.etag:
                     detail = f"Segment {segment.path} is missing or changed"
                     raise _Refusal(self._error(409, "InvalidManifest", detail))
                 parts.extend(self._content(account, current, depth + 1).parts)
             headers = {"X-Static-Large-Object": "True"}
-            return _Content(parts, obj.listed_bytes, f'"{obj.slo_etag}"', headers)
+            if self.flavor.slo_stores_manifest_json:
+                headers["X-Manifest-Etag"] = obj.etag
+            return _Content(parts, obj.content_length, f'"{obj.slo_etag}"', headers)
         if obj.dlo_manifest is not None:
             segment_container, prefix = _split_object_path(obj.dlo_manifest, require_name=False)
             with self.state.lock:
@@ -744,31 +896,59 @@ class Swift:
         return _Content([_Part(obj.body, obj.size)], obj.size, obj.etag, {})
 
     def _slo_manifest_reply(self, obj: StoredObject) -> Reply:
+        if self.flavor.slo_stores_manifest_json:
+            kind = {
+                "Content-Type": "application/json; charset=utf-8",
+                "X-Static-Large-Object": "True",
+            }
+        else:  # the manifest object as stored: an empty object with its own type
+            kind = {"Content-Type": self._shown_content_type(obj)}
         headers = {
-            "X-Static-Large-Object": "True",
+            **kind,
+            "Etag": obj.etag,
             "Last-Modified": http_date(obj.last_modified),
             "X-Timestamp": x_timestamp(obj.last_modified),
-            "Content-Type": "application/json; charset=utf-8",
+            "Accept-Ranges": "bytes",
         }
-        if not self.flavor.slo_manifest_get_has_body:
-            headers["Etag"] = obj.etag
+        for key, value in obj.metadata.items():
+            headers[_meta_header_name("X-Object-Meta-", key)] = value
+        if not self.flavor.slo_stores_manifest_json:
             return Reply(200, headers)
-        manifest = [
-            {
-                "name": segment.path,
-                "hash": segment.etag,
-                "bytes": segment.size,
-                "content_type": segment.content_type,
-                "last_modified": self.flavor.listing_time(segment.last_modified),
-            }
-            for segment in obj.slo_segments or ()
-        ]
-        body = json.dumps(manifest).encode("utf-8")
-        headers["Etag"] = hashlib.md5(body).hexdigest()
-        return Reply(200, headers, body)
+        headers["Content-Length"] = str(obj.size)
+        return Reply(200, headers, _open_content([_Part(obj.body, obj.size)]))
 
 
 # helpers without state ------------------------------------------------------------
+
+
+def _level(request: Request) -> str:
+    """What a storage request addresses: "account", "container", "object" (or "")."""
+    if not request.path.startswith(API_PREFIX):
+        return ""
+    parts = request.path[len(API_PREFIX) :].split("/", 2)
+    if len(parts) == 1 or not parts[1]:
+        return "account"
+    if len(parts) == 2 or not parts[2]:
+        return "container"
+    return "object"
+
+
+def _wanted_format(request: Request) -> str:
+    """ "json", "xml" or "text": what ?format= or else Accept asks for."""
+    fmt = request.query.get("format", "").lower()
+    if fmt in ("json", "xml"):
+        return fmt
+    if not fmt:
+        accept = request.headers.get("accept", "")
+        if "application/json" in accept:
+            return "json"
+        if "application/xml" in accept or "text/xml" in accept:
+            return "xml"
+    return "text"
+
+
+# The lines of a bulk-delete answer in text, before its errors (both servers).
+_BULK_TEXT_KEYS = ("Number Deleted", "Number Not Found", "Response Body", "Response Status")
 
 
 def _bulk_result(deleted: int, not_found: int, errors: list[list[str]], status: str) -> dict:

@@ -102,10 +102,15 @@ def to_response(reply: Reply, method: str) -> tuple[int, list[tuple[str, str]], 
     """The (status, headers, body) triple that responses expects from a callback."""
     headers = dict(reply.headers)
     body = reply.body
-    if isinstance(body, (bytes, bytearray)):
+    chunked = headers.get("Transfer-Encoding", "").lower() == "chunked"
+    if chunked:
+        headers.pop("Content-Length", None)
+    elif reply.status in (204, 304):
+        body = b""  # no body, and a Content-Length only if the reply has one
+    elif isinstance(body, (bytes, bytearray)):
         headers.setdefault("Content-Length", str(len(body)))
     elif "Content-Length" not in headers:
-        raise ValueError("a streamed reply needs a Content-Length header")
+        raise ValueError("a streamed reply needs a Content-Length or chunked Transfer-Encoding")
     if method == "HEAD":
         close = getattr(body, "close", None)
         if close is not None:

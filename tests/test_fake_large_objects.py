@@ -88,8 +88,21 @@ def test_slo_upload_download_delete(each_flavor: MockAllas, big_file: Path, tmp_
     get_headers, body = conn.get_object("big", "big.bin")
     assert body == data and get_headers["etag"] == headers["etag"]
     (entry,) = conn.get_container("big")[1]
-    assert entry["bytes"] == SIZE and entry["hash"] == expected_etag
-
+    manifest_headers, manifest = conn.get_object(
+        "big", "big.bin", query_string="multipart-manifest=get"
+    )
+    bytes_used = int(conn.head_container("big")["x-container-bytes-used"])
+    if each_flavor.flavor.name == "rgw":
+        # RGW lists the manifest as sent (its size) with the md5 of its empty body.
+        assert entry["hash"] == md5(b"") and "slo_etag" not in entry
+        assert manifest == b"" and entry["bytes"] == bytes_used > 0
+    else:
+        # Swift lists the segments' total, the SLO ETag, and the stored manifest's md5;
+        # the container's bytes used count the stored manifest.
+        assert entry["bytes"] == SIZE and entry["slo_etag"] == f'"{expected_etag}"'
+        assert entry["hash"] == md5(manifest) == manifest_headers["etag"]
+        assert headers["x-manifest-etag"] == entry["hash"]
+        assert bytes_used == len(manifest)
     with SwiftService(options=token_options(each_flavor)) as service:
         out = tmp_path / "out"
         results = list(service.download("big", ["big.bin"], options={"out_directory": str(out)}))
@@ -105,10 +118,15 @@ def test_slo_manifest_get_per_flavor(each_flavor: MockAllas, big_file: Path) -> 
     upload(token_options(each_flavor), big_file)
     conn = connect(each_flavor)
     headers, body = conn.get_object("big", "big.bin", query_string="multipart-manifest=get")
-    assert headers["x-static-large-object"] == "True"
     if each_flavor.flavor.name == "rgw":
-        assert body == b""
+        # The manifest object as RGW stores it: empty, marked in its user metadata.
+        assert body == b"" and headers["etag"] == md5(b"")
+        assert "x-static-large-object" not in headers
+        assert headers["x-object-meta-static-large-object"] == "True"
+        assert conn.head_object("big", "big.bin")["x-static-large-object"] == "True"
     else:
+        assert headers["x-static-large-object"] == "True"
+        assert headers["etag"] == md5(body) and headers["accept-ranges"] == "bytes"
         manifest = json.loads(body)
         assert [entry["bytes"] for entry in manifest] == [SEGMENT, SEGMENT, SIZE - 2 * SEGMENT]
         assert all(entry["name"].startswith("/big_segments/big.bin/slo/") for entry in manifest)
@@ -224,7 +242,7 @@ def test_multipart_manifest_delete_removes_segments(fake_allas: MockAllas) -> No
     assert put_manifest(fake_allas, manifest).status_code == 201
     reply = requests.delete(
         fake_allas.storage_url() + "/big/manual?multipart-manifest=delete",
-        headers={"X-Auth-Token": fake_allas.token_for()},
+        headers={"X-Auth-Token": fake_allas.token_for(), "Accept": "application/json"},
     )
     assert reply.status_code == 200
     result = reply.json()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import re
@@ -13,8 +14,9 @@ import pytest
 import requests
 import swiftclient
 
-import fake_swift.swift
+import fake_swift
 from fake_swift import MockAllas, mock_allas
+from fake_swift.flavors import get_flavor
 from fake_swift.state import MemoryBody, StoredObject
 
 GIB = 1024**3
@@ -76,7 +78,7 @@ def test_info_is_public_and_where_swiftclient_looks(fake_allas: MockAllas, conn)
     assert document["swift"]["container_listing_limit"] == 10000
     assert document["swift"]["max_container_name_length"] == 255
     assert document["slo"]["max_manifest_segments"] == 1000
-    assert document["bulk_delete"]["max_deletes_per_request"] == 10000
+    assert document["bulk_delete"] == {}  # RGW announces bulk delete without its limits
     assert conn.get_capabilities() == document
     assert requests.get("https://a3s.fi:443/info").status_code == 404
 
@@ -84,6 +86,8 @@ def test_info_is_public_and_where_swiftclient_looks(fake_allas: MockAllas, conn)
 def test_swift_flavor_serves_info_at_the_root_too(swift_flavor: MockAllas) -> None:
     document = requests.get("https://a3s.fi/info").json()
     assert document["swift"]["max_object_name_length"] == 1024
+    assert document["swift"]["max_file_size"] == 5 * GIB + 2
+    assert document["bulk_delete"]["max_deletes_per_request"] == 10000
     assert connect(swift_flavor).get_capabilities() == document
 
 
@@ -123,11 +127,20 @@ def test_expired_token_makes_swiftclient_log_in_again(fake_allas: MockAllas) -> 
     assert conn.head_container("relogin")["x-container-object-count"] == "0"
 
 
-def test_every_swift_reply_has_equal_request_ids_and_a_length(raw: Raw) -> None:
-    for reply in (raw("GET"), raw("HEAD", "/nothing-here"), requests.get(raw.url)):
+def test_every_swift_reply_has_equal_request_ids_and_a_length(each_flavor: MockAllas) -> None:
+    raw = Raw(each_flavor)
+    raw("PUT", "/box")
+    listing = raw("GET", "/box", params={"format": "json"})
+    for reply in (listing, raw("HEAD", "/nothing-here"), requests.get(raw.url)):
         assert reply.headers["X-Trans-Id"] == reply.headers["X-Openstack-Request-Id"]
         assert reply.headers["X-Trans-Id"].startswith("tx")
         assert "Content-Length" in reply.headers
+    # A 204 has a Content-Length of 0 on Swift and none on RGW.
+    head = raw("HEAD", "/box")
+    assert head.status_code == 204
+    assert head.headers.get("Content-Length") == (
+        "0" if each_flavor.flavor.name == "swift" else None
+    )
 
 
 # account ------------------------------------------------------------------------
@@ -147,7 +160,7 @@ def test_account_head_counts_and_listing_formats(conn, raw: Raw) -> None:
     assert listing[0] == {"name": "alpha", "count": 1, "bytes": 5}
     assert [entry["name"] for entry in listing] == ["alpha", "beta", "gamma"]
     plain = raw("GET")
-    assert plain.text == "alpha\nbeta\ngamma\n"
+    assert plain.text == "alpha\nbeta\ngamma"  # RGW: no newline after the last name
     assert plain.headers["Content-Type"].startswith("text/plain")
 
 
@@ -319,7 +332,7 @@ def test_swiftclient_listing_arguments(filled) -> None:
 def test_container_plain_text_listing(raw: Raw, filled) -> None:
     plain = raw("GET", "/listing", params={"delimiter": "/"})
     assert plain.status_code == 200
-    assert plain.text == "a.txt\ndir/\ne.txt\nzz\n"
+    assert plain.text == "a.txt\ndir/\ne.txt\nzz"  # RGW: no newline after the last name
     assert raw("GET", "/listing", params={"prefix": "none"}).status_code == 204
 
 
@@ -377,7 +390,10 @@ def test_object_put_returns_unquoted_md5(conn, raw: Raw) -> None:
 def test_object_put_with_wrong_etag_is_422(conn, raw: Raw) -> None:
     conn.put_container("objects")
     wrong = raw("PUT", "/objects/o", data=b"data", headers={"ETag": md5(b"other")})
-    assert wrong.status_code == 422 and wrong.text == "BadDigest"
+    assert wrong.status_code == 422 and wrong.text == "UnprocessableEntity"
+    # RGW names the md5 it computed, and a Last-Modified of 1970.
+    assert wrong.headers["Etag"] == md5(b"data")
+    assert parsedate_to_datetime(wrong.headers["Last-Modified"]).year == 1970
     assert raw("HEAD", "/objects/o").status_code == 404
     right = raw("PUT", "/objects/o", data=b"data", headers={"ETag": f'"{md5(b"data")}"'})
     assert right.status_code == 201
@@ -412,13 +428,24 @@ def test_object_put_over_5_gib_is_413_before_reading(raw: Raw, conn) -> None:
     assert raw("PUT", "/objects/ok", headers={"Content-Length": "0"}).status_code == 201
 
 
-def test_chunked_object_put_over_limit_is_413(raw: Raw, conn, monkeypatch) -> None:
-    monkeypatch.setattr(fake_swift.swift, "MAX_FILE_SIZE", 10)
-    conn.put_container("objects")
-    too_big = raw("PUT", "/objects/o", data=iter([b"12345", b"678901"]))
-    assert too_big.status_code == 413
-    fits = raw("PUT", "/objects/o", data=iter([b"12345", b"67890"]))
-    assert fits.status_code == 201 and fits.headers["Etag"] == md5(b"1234567890")
+def test_chunked_object_put_over_limit_is_413() -> None:
+    allas = MockAllas()
+    allas.flavor = dataclasses.replace(allas.flavor, max_file_size=10)
+    with allas:
+        raw = Raw(allas)
+        connect(allas).put_container("objects")
+        too_big = raw("PUT", "/objects/o", data=iter([b"12345", b"678901"]))
+        assert too_big.status_code == 413
+        fits = raw("PUT", "/objects/o", data=iter([b"12345", b"67890"]))
+        assert fits.status_code == 201 and fits.headers["Etag"] == md5(b"1234567890")
+
+
+def test_max_file_size_per_flavor() -> None:
+    # Swift's constraint is 5 GiB and 2 bytes; RGW's exactly 5 GiB.
+    assert get_flavor("swift").max_file_size == 5 * GIB + 2
+    assert get_flavor("rgw").max_file_size == 5 * GIB
+    for name in ("rgw", "swift"):
+        assert get_flavor(name).info["swift"]["max_file_size"] == get_flavor(name).max_file_size
 
 
 def test_chunked_upload_from_generator_and_file(conn) -> None:
@@ -455,7 +482,11 @@ def test_object_get_and_head_headers(conn, raw: Raw) -> None:
     headers = conn.head_object("objects", "report.csv")
     assert headers["x-object-meta-owner"] == "Jöhn"
     conn.put_object("objects", "plain", b"x")
-    assert conn.head_object("objects", "plain")["content-type"] == "application/octet-stream"
+    # RGW keeps no type for an object sent without one: it shows binary/octet-stream,
+    # and listings leave content_type out.
+    assert conn.head_object("objects", "plain")["content-type"] == "binary/octet-stream"
+    (listed,) = [entry for entry in conn.get_container("objects")[1] if entry["name"] == "plain"]
+    assert "content_type" not in listed
 
 
 def test_object_ranges(conn, raw: Raw) -> None:
@@ -469,8 +500,30 @@ def test_object_ranges(conn, raw: Raw) -> None:
     assert raw("GET", "/objects/digits", headers={"Range": "bytes=7-"}).content == b"789"
     assert raw("GET", "/objects/digits", headers={"Range": "bytes=8-100"}).content == b"89"
     unsatisfiable = raw("GET", "/objects/digits", headers={"Range": "bytes=10-"})
+    assert unsatisfiable.status_code == 416 and unsatisfiable.text == "InvalidRange"
+    # RGW answers a bare error: no Content-Range, none of the object's headers.
+    assert "Content-Range" not in unsatisfiable.headers
+    assert "Etag" not in unsatisfiable.headers
+    head = raw("HEAD", "/objects/digits", headers={"Range": "bytes=10-"})
+    assert head.status_code == 416
+
+
+def test_unsatisfiable_range_on_swift(swift_flavor: MockAllas) -> None:
+    raw = Raw(swift_flavor)
+    connect(swift_flavor).put_container("objects")
+    connect(swift_flavor).put_object(
+        "objects", "digits", b"0123456789", headers={"X-Object-Meta-Kind": "digits"}
+    )
+    unsatisfiable = raw("GET", "/objects/digits", headers={"Range": "bytes=10-"})
     assert unsatisfiable.status_code == 416
+    # Swift keeps the object's headers on a 416, and a HEAD ignores the range.
     assert unsatisfiable.headers["Content-Range"] == "bytes */10"
+    assert unsatisfiable.headers["Etag"] == md5(b"0123456789")
+    assert unsatisfiable.headers["X-Object-Meta-Kind"] == "digits"
+    assert unsatisfiable.headers["Content-Type"] == "application/octet-stream"
+    assert int(unsatisfiable.headers["Content-Length"]) == len(unsatisfiable.content)
+    head = raw("HEAD", "/objects/digits", headers={"Range": "bytes=10-"})
+    assert head.status_code == 200 and head.headers["Content-Length"] == "10"
 
 
 def test_conditional_get(conn, raw: Raw) -> None:
@@ -556,14 +609,30 @@ def test_bulk_delete(conn, raw: Raw) -> None:
     assert conn.get_account()[1] == []
     conn.put_container("busy")
     conn.put_object("busy", "o", b"x")
-    refused = raw("POST", "", params={"bulk-delete": ""}, data=b"/busy\n").json()
-    assert refused["Errors"] == [["/busy", "409 Conflict"]]
-    assert refused["Response Status"] == "400 Bad Request"
+    accept_json = {"Accept": "application/json"}
+    refused = raw("POST", "", params={"bulk-delete": ""}, data=b"/busy\n", headers=accept_json)
+    # RGW names the container "busy/" and reports the conflict itself as the status.
+    assert refused.json()["Errors"] == [["busy/", "409 Conflict"]]
+    assert refused.json()["Response Status"] == "409 Conflict"
 
 
 def test_bulk_delete_reply_rgw(raw: Raw) -> None:
-    reply = raw("POST", "", params={"bulk-delete": ""}, data=b"/none/x\n")
-    assert set(reply.json()) == {"Number Deleted", "Number Not Found", "Response Status", "Errors"}
+    accept_json = {"Accept": "application/json"}
+    reply = raw("POST", "", params={"bulk-delete": ""}, data=b"/none/x\n", headers=accept_json)
+    assert "Content-Length" not in reply.headers  # sent chunked
+    assert list(reply.json()) == [
+        "Number Deleted",
+        "Number Not Found",
+        "Response Body",
+        "Response Status",
+        "Errors",
+    ]
+    assert reply.text.startswith('{"Number Deleted":0,')  # compact JSON
+    plain = raw("POST", "", params={"bulk-delete": ""}, data=b"/none/x\n")
+    assert plain.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert plain.text == (
+        "Number Deleted: 0\nNumber Not Found: 1\nResponse Body: \nResponse Status: 200 OK\nErrors: "
+    )
 
 
 def test_bulk_delete_reply_swift(swift_flavor: MockAllas) -> None:
@@ -572,8 +641,11 @@ def test_bulk_delete_reply_swift(swift_flavor: MockAllas) -> None:
     assert "Number Not Found: 1" in plain.text
     accept_json = {"Accept": "application/json"}
     as_json = swift("POST", "", params={"bulk-delete": ""}, data=b"/none/x\n", headers=accept_json)
+    assert as_json.headers["Content-Type"] == "application/json"
     as_json = as_json.json()
     assert as_json["Response Body"] == "" and as_json["Number Not Found"] == 1
+    assert plain.headers["Content-Type"] == "text/plain"
+    assert plain.text.endswith("Response Status: 200 OK\nErrors:\n")
 
 
 def test_concurrent_clients_each_logging_in(fake_allas: MockAllas) -> None:

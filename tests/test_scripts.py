@@ -1,6 +1,7 @@
 """Every example run as a user runs it: a process of its own, --fake, both languages."""
 
 import hashlib
+import re
 
 import pytest
 from conftest import expected
@@ -69,7 +70,11 @@ def test_course_in_order(run_script, workdir, lang):
         in runs["list_buckets_and_objects"].stdout
     )
     says("list_buckets_and_objects", "objects_heading", bucket="snakebucket")
-    assert f"my_snake.txt\t{len(SAMPLE)}\t" in runs["list_buckets_and_objects"].stdout
+    # Allas (RGW) lists a static large object with the size of its manifest, not of its
+    # content; the bucket's bytes count that same size.
+    listed = re.search(r"^my_snake\.txt\t(\d+)\t", runs["list_buckets_and_objects"].stdout, re.M)
+    assert listed and int(listed[1]) != len(SAMPLE)
+    assert f"snakebucket\t1\t{listed[1]}" in runs["list_buckets_and_objects"].stdout
     says(
         "download_object",
         "object_downloaded_segmented",

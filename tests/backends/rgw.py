@@ -40,8 +40,10 @@ START_TIMEOUT = 60.0  # seconds for the whole start-up, from nothing to two logg
 STOP_TIMEOUT = 10.0  # seconds each daemon gets after SIGTERM before SIGKILL
 
 # The two users: (uid, Swift secret key). The Swift user is "<uid>:swift".
-MAIN_USER = ("allas-main", "main-secret-key")
-OTHER_USER = ("allas-other", "other-secret-key")
+# Named as Allas names accounts, by a project id of 32 hex digits (RGW refuses some
+# other names, such as ones with a hyphen, on requests that carry no token).
+MAIN_USER = ("a11a5000000000000000000000000001", "main-secret-key")
+OTHER_USER = ("a11a5000000000000000000000000002", "other-secret-key")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,506 @@
+"""The differential conformance suite: the same requests to the fake and to a real server.
+
+Each case sends a short sequence of requests and records what clients read from the
+answers: the status, the headers swiftclient looks at (their value, or their format
+where the value is a time or an id), listing JSON, and bodies. A case passes when
+``mock_allas(flavor=X)`` records exactly what the real server X records; the ids name
+the server (``rgw`` is what Allas runs, ``swift`` is OpenStack Swift).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Callable
+
+import pytest
+import requests
+from backends.common import RealServer
+from conftest import fake_server
+from swiftclient.service import SwiftService, SwiftUploadObject
+
+from fake_swift import mock_allas
+
+# Headers that python-swiftclient and the examples read, compared by value...
+EXACT_HEADERS = (
+    "content-length",
+    "content-type",
+    "etag",
+    "accept-ranges",
+    "content-range",
+    "x-static-large-object",
+    "x-object-manifest",
+    "x-container-object-count",
+    "x-container-bytes-used",
+)
+# ...and these by format only (times and ids differ from run to run).
+FORMATTED_HEADERS = {
+    "last-modified": "http-date",
+    "x-timestamp": "timestamp",
+    "x-trans-id": "present",
+    "x-openstack-request-id": "present",
+}
+META_PREFIXES = ("x-object-meta-", "x-container-meta-", "x-account-meta-")
+LISTING_TIMES = {
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z": "<time with ms and Z>",
+    r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}": "<time with µs>",
+}
+
+
+class Probe:
+    """Sends requests to one server and records what a client would read."""
+
+    def __init__(self, server: RealServer, unique: str) -> None:
+        self.server = server
+        self.unique = unique
+        self.records: list[dict] = []
+        # Values that differ from run to run by nature, each shown as its placeholder
+        # in every record once the case has run (see ``observe``).
+        self.volatile: dict[str, str] = {}
+
+    # names: unique on the server, the same placeholder in every record
+    def name(self, label: str) -> str:
+        return f"{self.unique}-{label}"
+
+    def url(self, path: str = "", account: str = "main") -> str:
+        base = getattr(self.server, account).storage_url
+        return f"{base}/{path}" if path else base
+
+    def request(
+        self,
+        label: str,
+        method: str,
+        path: str = "",
+        *,
+        headers: dict | None = None,
+        data: bytes | None = None,
+        params: dict | None = None,
+        account: str = "main",
+        token: str | None = "own",
+        record_body: bool = True,
+    ) -> requests.Response:
+        sent = dict(headers or {})
+        if token == "own":
+            sent["X-Auth-Token"] = getattr(self.server, account).token
+        elif token is not None:
+            sent["X-Auth-Token"] = token
+        response = requests.request(
+            method, self.url(path, account), headers=sent, data=data, params=params, timeout=30
+        )
+        self.record(label, response, record_body)
+        return response
+
+    def record(self, label: str, response: requests.Response, record_body: bool = True) -> None:
+        entry = {
+            "step": self.text(label),
+            "status": response.status_code,
+            "headers": self.headers(response),
+        }
+        if record_body:
+            entry["body"] = self.body(response)
+        self.records.append(entry)
+
+    def headers(self, response: requests.Response) -> dict:
+        seen = {key.lower(): value for key, value in response.headers.items()}
+        shown = {name: self.text(seen.get(name)) for name in EXACT_HEADERS}
+        for name, kind in FORMATTED_HEADERS.items():
+            shown[name] = header_format(kind, seen.get(name))
+        shown["request ids equal"] = seen.get("x-trans-id") == seen.get("x-openstack-request-id")
+        for name, value in seen.items():
+            if name.startswith(META_PREFIXES):
+                shown[name] = self.text(value)
+        return shown
+
+    def body(self, response: requests.Response):
+        if response.status_code >= 400:
+            # Error bodies: the words clients may show, not the HTML around them.
+            words = " ".join(re.sub(r"<[^>]+>", " ", response.text).split())
+            return self.without_own_ids(response, self.text(words))
+        if "json" in response.headers.get("content-type", "") and response.content:
+            return self.normalize(response.json())
+        return self.text(response.content.decode("utf-8", "replace"))
+
+    @staticmethod
+    def without_own_ids(response: requests.Response, value: str | None) -> str | None:
+        """``value`` with the reply's own transaction id, and the server instance that id
+        names (RGW: tx...-<time>-<instance>-<zonegroup>), put as placeholders: RGW's
+        error documents repeat them as RequestId and in HostId."""
+        trans_id = response.headers.get("x-trans-id")
+        if not trans_id or value is None:
+            return value
+        replacements = [(trans_id, "<own transaction id>")]
+        parts = trans_id.split("-", 2)
+        if len(parts) == 3:
+            replacements.append((parts[2], "<server instance>"))
+
+        for found, placeholder in replacements:
+            value = value.replace(found, placeholder)
+        return value
+
+    def normalize(self, value):
+        if isinstance(value, dict):
+            return {key: self.normalize(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.normalize(item) for item in value]
+        if isinstance(value, str):
+            for pattern, shape in LISTING_TIMES.items():
+                if re.fullmatch(pattern, value):
+                    return shape
+            return self.text(value)
+        return value
+
+    def settle(self, value):
+        """``value`` with the volatile values put in as their placeholders."""
+        if isinstance(value, dict):
+            return {key: self.settle(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.settle(item) for item in value]
+        if isinstance(value, str):
+            for volatile, placeholder in self.volatile.items():
+                value = value.replace(volatile, placeholder)
+        return value
+
+    def text(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return value.replace(self.unique, "<unique>").replace(self.url(), "<account>")
+
+    def service(self) -> SwiftService:
+        return SwiftService(
+            options={
+                "os_storage_url": self.server.main.storage_url,
+                "os_auth_token": self.server.main.token,
+                "retries": 0,
+            }
+        )
+
+
+def header_format(kind: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    if kind == "http-date":
+        return "http-date" if email.utils.parsedate_to_datetime(value) else value
+    if kind == "timestamp":
+        return "timestamp" if re.fullmatch(r"\d{10}\.\d{5}", value) else value
+    return "present"
+
+
+# --- the cases: each sends requests through a Probe ----------------------------------
+
+
+def container_lifecycle(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create", "PUT", c)
+    p.request("create again", "PUT", c)
+    p.request("head", "HEAD", c)
+    p.request("set metadata", "POST", c, headers={"X-Container-Meta-Colour": "green"})
+    p.request("head with metadata", "HEAD", c)
+    p.request("delete", "DELETE", c)
+    p.request("delete again", "DELETE", c)
+    p.request("head deleted", "HEAD", c)
+    p.request("list deleted", "GET", c, params={"format": "json"})
+
+
+def object_lifecycle(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    p.request(
+        "put",
+        "PUT",
+        f"{c}/snake.txt",
+        data=b"hiss hiss\n",
+        headers={"Content-Type": "text/plain", "X-Object-Meta-Kind": "python"},
+    )
+    p.request("get", "GET", f"{c}/snake.txt")
+    p.request("head", "HEAD", f"{c}/snake.txt")
+    p.request("replace metadata", "POST", f"{c}/snake.txt", headers={"X-Object-Meta-Size": "big"})
+    p.request("head after post", "HEAD", f"{c}/snake.txt")
+    p.request("container counts", "HEAD", c)
+    p.request("delete non-empty container", "DELETE", c)
+    p.request("delete", "DELETE", f"{c}/snake.txt")
+    p.request("get deleted", "GET", f"{c}/snake.txt")
+    p.request("delete deleted", "DELETE", f"{c}/snake.txt")
+    p.request("delete container", "DELETE", c)
+
+
+def object_failures(p: Probe) -> None:
+    c = p.name("c")
+    p.request("put into missing container", "PUT", f"{c}/x", data=b"x")
+    p.request("create container", "PUT", c)
+    p.request("put with wrong etag", "PUT", f"{c}/x", data=b"abc", headers={"ETag": "0" * 32})
+    p.request(
+        "put with right etag",
+        "PUT",
+        f"{c}/x",
+        data=b"abc",
+        headers={"ETag": "900150983cd24fb0d6963f7d28e17f72"},
+    )
+    p.request("delete", "DELETE", f"{c}/x")
+    p.request("delete container", "DELETE", c)
+
+
+def short_container_name(p: Probe) -> None:
+    # Not unique: RGW refuses it anyway; Swift makes it in the test's own account.
+    p.request("create two-letter container", "PUT", "ab")
+    p.request("delete two-letter container", "DELETE", "ab")
+
+
+def listings(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    for name in ("a", "b/1", "b/2", "c", "d/e/f"):
+        p.request(
+            f"put {name}",
+            "PUT",
+            f"{c}/{name}",
+            data=name.encode(),
+            headers={"Content-Type": "text/plain"},
+            record_body=False,
+        )
+    for query in (
+        {},
+        {"prefix": "b/"},
+        {"delimiter": "/"},
+        {"prefix": "d/", "delimiter": "/"},
+        {"marker": "b/1"},
+        {"end_marker": "c"},
+        {"limit": "2"},
+        {"marker": "a", "limit": "2"},
+    ):
+        p.request(f"json {query}", "GET", c, params={"format": "json", **query})
+        p.request(f"plain {query}", "GET", c, params=query)
+    for name in ("a", "b/1", "b/2", "c", "d/e/f"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
+def account_listing(p: Probe) -> None:
+    names = [p.name("x1"), p.name("x2"), p.name("y-z")]
+    for name in names:
+        p.request(f"create {name}", "PUT", name, record_body=False)
+    p.request("json with prefix", "GET", params={"format": "json", "prefix": p.unique})
+    p.request("plain with prefix", "GET", params={"prefix": p.unique})
+    p.request(
+        "json with prefix and delimiter",
+        "GET",
+        params={"format": "json", "prefix": p.unique, "delimiter": "-"},
+    )
+    p.request(
+        "json with marker", "GET", params={"format": "json", "prefix": p.unique, "marker": names[0]}
+    )
+    for name in names:
+        p.request(f"delete {name}", "DELETE", name, record_body=False)
+
+
+def ranges_and_conditions(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    p.request("put", "PUT", f"{c}/digits", data=b"0123456789")
+    p.request("first four", "GET", f"{c}/digits", headers={"Range": "bytes=0-3"})
+    p.request("last three", "GET", f"{c}/digits", headers={"Range": "bytes=-3"})
+    p.request("from seven", "GET", f"{c}/digits", headers={"Range": "bytes=7-"})
+    p.request("unsatisfiable", "GET", f"{c}/digits", headers={"Range": "bytes=100-200"})
+    etag = "781e5e245d69b566979b86e28d23f2c7"
+    p.request("if-none-match hit", "GET", f"{c}/digits", headers={"If-None-Match": etag})
+    p.request("if-none-match miss", "GET", f"{c}/digits", headers={"If-None-Match": "0" * 32})
+    p.request("delete", "DELETE", f"{c}/digits")
+    p.request("delete container", "DELETE", c)
+
+
+def copies(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    p.request(
+        "put",
+        "PUT",
+        f"{c}/orig",
+        data=b"original",
+        headers={"Content-Type": "text/plain", "X-Object-Meta-Tag": "one"},
+    )
+    p.request("copy method", "COPY", f"{c}/orig", headers={"Destination": f"{c}/by-copy"})
+    p.request("x-copy-from", "PUT", f"{c}/by-put", data=b"", headers={"X-Copy-From": f"{c}/orig"})
+    p.request("get copy", "GET", f"{c}/by-copy")
+    p.request("get put copy", "GET", f"{c}/by-put")
+    p.request(
+        "copy of missing", "PUT", f"{c}/none", data=b"", headers={"X-Copy-From": f"{c}/missing"}
+    )
+    for name in ("orig", "by-copy", "by-put"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
+def large_objects(use_slo: bool) -> Callable[[Probe], None]:
+    def case(p: Probe) -> None:
+        c = p.name("c")
+        payload = bytes(range(256)) * 2 + b"tail"  # 516 bytes: 6 segments of 100 and 16
+        with tempfile.TemporaryDirectory() as folder:
+            # From a file with a fixed mtime: swiftclient sends it as X-Object-Meta-Mtime
+            # and names the segments after it (from a stream it would send the clock).
+            path = os.path.join(folder, "big")
+            with open(path, "wb") as file:
+                file.write(payload)
+            os.utime(path, (1_700_000_000, 1_700_000_000))
+            with p.service() as swift:
+                results = list(
+                    swift.upload(
+                        c,
+                        [SwiftUploadObject(path, object_name="big")],
+                        {"segment_size": 100, "use_slo": use_slo},
+                    )
+                )
+        assert all(r["success"] for r in results), [r.get("error") for r in results]
+        p.request("head manifest", "HEAD", f"{c}/big")
+        p.request("get whole", "GET", f"{c}/big")
+        p.request("range across segments", "GET", f"{c}/big", headers={"Range": "bytes=95-104"})
+        p.request("list container", "GET", c, params={"format": "json"})
+        p.request("list segments", "GET", f"{c}_segments")
+        if use_slo:
+            manifest = p.request(
+                "manifest", "GET", f"{c}/big", params={"multipart-manifest": "get"}
+            )
+            # A stored manifest names its segments' times, so its md5 (its ETag, and its
+            # hash in listings) differs per run: it must be the md5 of the body served.
+            etag = manifest.headers.get("etag", "")
+            if manifest.content and etag == hashlib.md5(manifest.content).hexdigest():
+                p.volatile[etag] = "<md5 of the manifest served>"
+        with p.service() as swift:
+            deleted = list(swift.delete(c, ["big"]))
+        assert all(r["success"] for r in deleted), [r.get("error") for r in deleted]
+        p.request("segments after delete", "GET", f"{c}_segments", params={"format": "json"})
+        p.request("delete segments container", "DELETE", f"{c}_segments")
+        p.request("delete container", "DELETE", c)
+
+    return case
+
+
+def info(p: Probe) -> None:
+    root = p.server.main.storage_url.split("/v1/")[0]
+    response = requests.get(f"{root}/info", timeout=30)
+    document = response.json()
+    # The values clients read, not the server's whole list of middlewares.
+    p.records.append(
+        {
+            "step": "info",
+            "status": response.status_code,
+            "slo": "slo" in document,
+            "bulk_delete": "bulk_delete" in document,
+            "max_file_size": document.get("swift", {}).get("max_file_size"),
+            "container_listing_limit": document.get("swift", {}).get("container_listing_limit"),
+            "max_manifest_segments": document.get("slo", {}).get("max_manifest_segments"),
+            "max_deletes_per_request": document.get("bulk_delete", {}).get(
+                "max_deletes_per_request"
+            ),
+        }
+    )
+
+
+def bulk_delete(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    for name in ("one", "two", "three"):
+        p.request(f"put {name}", "PUT", f"{c}/{name}", data=b"x", record_body=False)
+    lines = "\n".join(f"/{c}/{name}" for name in ("one", "two", "missing"))
+    p.request(
+        "bulk delete",
+        "POST",
+        params={"bulk-delete": "true"},
+        data=lines.encode(),
+        headers={"Accept": "application/json", "Content-Type": "text/plain"},
+    )
+    p.request("left", "GET", c, params={"format": "json"})
+    p.request(
+        "bulk delete rest",
+        "POST",
+        params={"bulk-delete": "true"},
+        data=f"/{c}/three\n/{c}".encode(),
+        headers={"Accept": "application/json", "Content-Type": "text/plain"},
+    )
+    p.request("container gone", "HEAD", c)
+
+
+def access(p: Probe) -> None:
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    p.request(
+        "other account reads it",
+        "GET",
+        c,
+        account="main",
+        token=p.server.other.token,
+        params={"format": "json"},
+    )
+    p.request("other account lists the account", "GET", account="main", token=p.server.other.token)
+    p.request("no token", "GET", c, token=None)
+    p.request("no token on the account", "GET", token=None)
+    p.request("other account names it in its own account", "GET", c, account="other")
+    p.request("other account puts into it", "PUT", f"{c}/x", account="other", data=b"x")
+    p.request("bad token", "GET", c, token="not-a-token")
+    p.request(
+        "other account's own listing",
+        "GET",
+        account="other",
+        params={"format": "json", "prefix": p.unique},
+    )
+    p.request("delete container", "DELETE", c)
+
+
+CASES: dict[str, Callable[[Probe], None]] = {
+    "container_lifecycle": container_lifecycle,
+    "object_lifecycle": object_lifecycle,
+    "object_failures": object_failures,
+    "short_container_name": short_container_name,
+    "listings": listings,
+    "account_listing": account_listing,
+    "ranges_and_conditions": ranges_and_conditions,
+    "copies": copies,
+    "slo": large_objects(use_slo=True),
+    "dlo": large_objects(use_slo=False),
+    "info": info,
+    "bulk_delete": bulk_delete,
+    "access": access,
+}
+
+
+def observe(case: Callable[[Probe], None], server: RealServer) -> list[dict]:
+    probe = Probe(server, unique=f"conf{uuid.uuid4().hex[:8]}")
+    case(probe)
+    return [probe.settle(record) for record in probe.records]
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("flavor", ["rgw", "swift"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_fake_answers_as_the_real_server(case, flavor, request):
+    real = observe(CASES[case], request.getfixturevalue(f"{flavor}_server"))
+    with mock_allas(flavor=flavor) as allas:
+        fake = observe(CASES[case], fake_server(allas))
+    found = differences(real, fake)
+    assert not found, "the fake differs from the real server:\n" + "\n".join(found)
+
+
+def differences(real: list[dict], fake: list[dict]) -> list[str]:
+    """Each place where the fake recorded something else, as 'step: what: real | fake'."""
+    found = []
+    if [step["step"] for step in real] != [step["step"] for step in fake]:
+        return [f"steps differ: {[s['step'] for s in real]} | {[s['step'] for s in fake]}"]
+    for real_step, fake_step in zip(real, fake, strict=True):
+        flat_real, flat_fake = flatten(real_step), flatten(fake_step)
+        for key in sorted(set(flat_real) | set(flat_fake)):
+            if flat_real.get(key) != flat_fake.get(key):
+                found.append(
+                    f"{real_step['step']}: {key}: {flat_real.get(key)!r} | {flat_fake.get(key)!r}"
+                )
+    return found
+
+
+def flatten(step: dict) -> dict:
+    flat = {key: value for key, value in step.items() if key not in ("headers", "step")}
+    flat.update({f"header {key}": value for key, value in step.get("headers", {}).items()})
+    if isinstance(flat.get("body"), (list, dict)):
+        flat["body"] = json.dumps(flat["body"], sort_keys=True)
+    return flat
