@@ -14,11 +14,13 @@ from allas_examples import script
 from allas_examples.messages import say, text
 
 
+# --8<-- [start:create_bucket]
 def create_bucket(conn: swiftclient.Connection, bucket: str) -> None:
     """Create ``bucket``; Allas answers 201 for a new bucket, 202 if it is yours already."""
     response: dict = {}
     conn.put_container(bucket, response_dict=response)
     say("bucket_already_yours" if response["status"] == 202 else "bucket_created", bucket=bucket)
+# --8<-- [end:create_bucket]
 
 
 if __name__ == "__main__":
