@@ -8,10 +8,13 @@ refused (HTTP 409); lower-case DNS-style names also work through Allas' S3 inter
     python examples/create_bucket.py [--fake] [--lang fi|en] [BUCKET]
 """
 
+# --8<-- [start:imports]
 import swiftclient
 
 from allas_examples import script
 from allas_examples.messages import say, text
+
+# --8<-- [end:imports]
 
 
 # --8<-- [start:create_bucket]
@@ -20,6 +23,8 @@ def create_bucket(conn: swiftclient.Connection, bucket: str) -> None:
     response: dict = {}
     conn.put_container(bucket, response_dict=response)
     say("bucket_already_yours" if response["status"] == 202 else "bucket_created", bucket=bucket)
+
+
 # --8<-- [end:create_bucket]
 
 

@@ -9,13 +9,17 @@ The connection comes from ``allas_examples.connection.connect()``, which reads t
     python examples/create_connection.py [--fake] [--lang fi|en]
 """
 
+# --8<-- [start:imports]
 import swiftclient
 
 from allas_examples import script
 from allas_examples.connection import storage_url_and_token
 from allas_examples.messages import say
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:describe_connection]
 def describe_connection(conn: swiftclient.Connection) -> dict:
     """Log in (if not yet), print the storage URL and what the project holds."""
     url, _token = storage_url_and_token(conn)  # the token is a secret: never print it
@@ -28,6 +32,9 @@ def describe_connection(conn: swiftclient.Connection) -> dict:
         bytes=headers.get("x-account-bytes-used", 0),
     )
     return headers
+
+
+# --8<-- [end:describe_connection]
 
 
 if __name__ == "__main__":

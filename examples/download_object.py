@@ -9,6 +9,7 @@ temporary file beside the target, which gets its final name only once the md5 ma
     python examples/download_object.py [--fake] [--lang fi|en] [BUCKET [OBJECT [FILE]]]
 """
 
+# --8<-- [start:imports]
 import hashlib
 
 import swiftclient
@@ -18,7 +19,10 @@ from allas_examples.errors import AllasExampleError
 from allas_examples.files import CHUNK_SIZE, atomic_write
 from allas_examples.messages import say, text
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:download_object]
 def download_object(conn: swiftclient.Connection, bucket: str, object_name: str, path: str) -> int:
     """Stream ``bucket/object_name`` into ``path``; return the number of bytes written."""
     headers, chunks = conn.get_object(bucket, object_name, resp_chunk_size=CHUNK_SIZE)
@@ -51,6 +55,9 @@ def download_object(conn: swiftclient.Connection, bucket: str, object_name: str,
             md5=expected_md5,
         )
     return size
+
+
+# --8<-- [end:download_object]
 
 
 if __name__ == "__main__":

@@ -8,12 +8,16 @@ next page until all are in, so large buckets are listed completely.
     python examples/list_buckets_and_objects.py [--fake] [--lang fi|en] [BUCKET]
 """
 
+# --8<-- [start:imports]
 import swiftclient
 
 from allas_examples import script
 from allas_examples.messages import say, text
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:list_buckets]
 def list_buckets(conn: swiftclient.Connection) -> list[dict]:
     """Print every bucket with its object count and size; return the listing."""
     _headers, buckets = conn.get_account(full_listing=True)
@@ -26,6 +30,10 @@ def list_buckets(conn: swiftclient.Connection) -> list[dict]:
     return buckets
 
 
+# --8<-- [end:list_buckets]
+
+
+# --8<-- [start:list_objects]
 def list_objects(conn: swiftclient.Connection, bucket: str) -> list[dict]:
     """Print name, bytes and last-modified time of every object in ``bucket``."""
     _headers, objects = conn.get_container(bucket, full_listing=True)
@@ -37,6 +45,9 @@ def list_objects(conn: swiftclient.Connection, bucket: str) -> list[dict]:
         print(f"{info['name']}\t{info['bytes']}\t{info['last_modified']}")
     say("objects_total", count=len(objects), bytes=sum(info["bytes"] for info in objects))
     return objects
+
+
+# --8<-- [end:list_objects]
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ go through SwiftService, which also removes the segments of large objects; the b
         [--keep-bucket | --bucket-only] [BUCKET [OBJECT ...]]
 """
 
+# --8<-- [start:imports]
 import swiftclient
 from swiftclient.service import SwiftService
 
@@ -17,7 +18,10 @@ from allas_examples import script
 from allas_examples.connection import service_options
 from allas_examples.messages import say, text
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:remove_objects]
 def remove_objects(
     conn: swiftclient.Connection, bucket: str, names: list[str] | None = None
 ) -> list[str]:
@@ -42,6 +46,10 @@ def remove_objects(
     return removed
 
 
+# --8<-- [end:remove_objects]
+
+
+# --8<-- [start:remove_bucket]
 def remove_bucket(conn: swiftclient.Connection, bucket: str) -> None:
     """Remove the empty ``bucket`` and its now empty segments bucket, if there is one."""
     conn.delete_container(bucket)
@@ -54,6 +62,9 @@ def remove_bucket(conn: swiftclient.Connection, bucket: str) -> None:
     except swiftclient.ClientException as error:
         if error.http_status != 404:
             raise
+
+
+# --8<-- [end:remove_bucket]
 
 
 if __name__ == "__main__":

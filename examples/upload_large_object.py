@@ -11,6 +11,7 @@ Try ``--segment-size 10`` on the small sample file to see segments without waiti
         [--segment-size SIZE] [BUCKET [FILE [OBJECT]]]
 """
 
+# --8<-- [start:imports]
 import argparse
 import os
 import re
@@ -22,11 +23,16 @@ from allas_examples import script
 from allas_examples.connection import service_options
 from allas_examples.messages import say, text
 
+# --8<-- [end:imports]
+
+# --8<-- [start:segment_size]
 GIB = 1024**3
 DEFAULT_SEGMENT_SIZE = 5 * GIB  # Allas' largest single object
+# --8<-- [end:segment_size]
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": GIB}
 
 
+# --8<-- [start:upload_large_object]
 def upload_large_object(
     conn: swiftclient.Connection,
     bucket: str,
@@ -81,6 +87,10 @@ def upload_large_object(
     return final
 
 
+# --8<-- [end:upload_large_object]
+
+
+# --8<-- [start:is_large_object]
 def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str) -> bool:
     """Whether ``bucket/object_name`` exists as a segmented (SLO or DLO) object."""
     try:
@@ -90,6 +100,9 @@ def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str)
             return False
         raise
     return "x-static-large-object" in headers or "x-object-manifest" in headers
+
+
+# --8<-- [end:is_large_object]
 
 
 def parse_size(value: str) -> int:

@@ -9,6 +9,7 @@ exactly. One upload holds at most 5 GiB; use upload_large_object.py beyond that.
     python examples/upload_object.py [--fake] [--lang fi|en] [BUCKET [FILE [OBJECT]]]
 """
 
+# --8<-- [start:imports]
 import mimetypes
 import os
 
@@ -19,7 +20,10 @@ from allas_examples.errors import AllasExampleError
 from allas_examples.files import md5_of_file
 from allas_examples.messages import say, text
 
+# --8<-- [end:imports]
 
+
+# --8<-- [start:upload_object]
 def upload_object(
     conn: swiftclient.Connection, bucket: str, path: str, object_name: str | None = None
 ) -> str:
@@ -45,6 +49,9 @@ def upload_object(
         raise AllasExampleError("upload_checksum_mismatch", remote=etag, local=local_md5)
     say("object_uploaded", path=path, bucket=bucket, object=object_name, size=size, md5=etag)
     return etag
+
+
+# --8<-- [end:upload_object]
 
 
 if __name__ == "__main__":
