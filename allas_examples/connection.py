@@ -98,10 +98,25 @@ def service_options(conn: swiftclient.Connection, **options: object) -> dict:
     """Options for ``SwiftService`` that reuse ``conn``'s login.
 
     SwiftService would otherwise log in again in every worker thread, from ``OS_*``
-    variables read when ``swiftclient.service`` was first imported.
+    variables read when ``swiftclient.service`` was first imported. With a password
+    login the workers also get its values, so that they can log in again when the token
+    expires during a long transfer; a bare token (``allas-conf``) cannot be renewed.
     """
     url, token = storage_url_and_token(conn)
-    return {"os_storage_url": url, "os_auth_token": token, **options}
+    relogin = {}
+    auth = getattr(conn.session, "auth", None)
+    if isinstance(auth, v3.Password):
+        method = auth.auth_methods[0]
+        relogin = {
+            "auth_version": "3",
+            "os_auth_url": auth.auth_url,
+            "os_username": method.username,
+            "os_password": method.password,
+            "os_user_domain_name": method.user_domain_name,
+            "os_project_name": auth.project_name,
+            "os_project_domain_name": auth.project_domain_name,
+        }
+    return {"os_storage_url": url, "os_auth_token": token, **relogin, **options}
 
 
 def _check_url(url: str, message_key: str) -> None:

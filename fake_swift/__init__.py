@@ -5,6 +5,14 @@
 
 Requests to ``pouta.csc.fi:5001`` and ``a3s.fi`` are answered by the fake; any other
 host fails at once with ``requests.ConnectionError``.
+
+For tests of your own code, the handle also injects faults and records what it answered:
+
+    with mock_allas() as allas:
+        allas.fail_next(2, path="^/swift/")   # two 503s on storage requests
+        allas.expire_tokens()                 # every token so far: 401 from now on
+        ...
+        assert [r.status for r in allas.requests] == [503, 503, 201]
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .faults import Faults, RequestRecord
 from .flavors import Flavor, get_flavor
 from .keystone import AUTH_URL, STORAGE_ROOT, Keystone, storage_url_for
 from .state import (
@@ -33,7 +42,14 @@ from .transport import ResponsesTransport
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["AUTH_URL", "STORAGE_ROOT", "MockAllas", "mock_allas", "reset_state"]
+__all__ = [
+    "AUTH_URL",
+    "STORAGE_ROOT",
+    "MockAllas",
+    "RequestRecord",
+    "mock_allas",
+    "reset_state",
+]
 
 _Function = TypeVar("_Function", bound=Callable[..., Any])
 # Every fake answers the same two hosts, so only one may be active in a process.
@@ -53,6 +69,7 @@ class MockAllas:
         self.state_dir = Path(state_dir) if state_dir is not None else None
         self.state: FakeState | None = None
         self._transport: ResponsesTransport | None = None
+        self._faults: Faults | None = None
 
     # context manager and decorator
 
@@ -66,12 +83,13 @@ class MockAllas:
             self.state = FakeState(self.state_dir)
             keystone = Keystone(self.state)
             swift = Swift(self.state, self.flavor)
-            self._transport = ResponsesTransport(keystone.handle, swift.handle)
+            self._faults = Faults(expire_tokens=self.state.expire_tokens)
+            self._transport = ResponsesTransport(keystone.handle, swift.handle, self._faults)
             self._transport.start()
         except BaseException:
             if self.state is not None:
                 self.state.close()
-            self.state = self._transport = None
+            self.state = self._transport = self._faults = None
             _active = None
             raise
         return self
@@ -87,6 +105,7 @@ class MockAllas:
             self.state.close()
             self.state = None
             self._transport = None
+            self._faults = None
             _active = None
 
     def __call__(self, function: _Function) -> _Function:
@@ -152,6 +171,119 @@ class MockAllas:
             user, user.default_project_id, ("password",), expires_in
         )
         return token.id
+
+    # application credentials
+
+    def add_application_credential(
+        self, username: str = "John", name: str = "allas-examples", secret: str | None = None
+    ) -> tuple[str, str]:
+        """Create an application credential of ``username`` for the user's project.
+
+        Returns ``(credential id, secret)``; a secret is generated when ``secret`` is None.
+        A credential of the same user and name is replaced. Log in with
+        ``methods=["application_credential"]`` by id and secret, or by name, secret and
+        user. The fake keeps only a hash of the secret and never saves credentials.
+        """
+        state = self._active_state
+        credential, secret = state.add_application_credential(self._user(username), name, secret)
+        return credential.id, secret
+
+    def environ_for_application_credential(self, credential_id: str, secret: str) -> dict[str, str]:
+        """The ``OS_*`` variables of an application-credential RC file:
+        ``OS_AUTH_TYPE=v3applicationcredential``, ``OS_AUTH_URL``,
+        ``OS_IDENTITY_API_VERSION``, ``OS_APPLICATION_CREDENTIAL_ID`` and ``_SECRET``.
+
+        Raises KeyError for an unknown id and ValueError when the secret does not match.
+        """
+        credential = self._active_state.find_application_credential(id=credential_id)
+        if credential is None:
+            raise KeyError(f"no fake Allas application credential {credential_id!r}")
+        if not credential.secret_matches(secret):
+            raise ValueError("that is not the secret of this application credential")
+        return {
+            "OS_AUTH_TYPE": "v3applicationcredential",
+            "OS_AUTH_URL": AUTH_URL,
+            "OS_IDENTITY_API_VERSION": "3",
+            "OS_APPLICATION_CREDENTIAL_ID": credential.id,
+            "OS_APPLICATION_CREDENTIAL_SECRET": secret,
+        }
+
+    # faults and observation (at the transport: they apply to every request answered)
+
+    def fail_next(
+        self,
+        n: int = 1,
+        status: int = 503,
+        method: str | None = None,
+        path: str | None = None,
+        after: int = 0,
+    ) -> None:
+        """Answer the next ``n`` matching requests with ``status`` and a one-line text
+        body (``Service Unavailable`` for 503), without reaching Swift or Keystone.
+
+        ``method`` matches exactly ("PUT"); ``path`` is a regular expression searched
+        (``re.search``) in the URL path as sent, e.g. ``"^/swift/"`` for storage
+        requests, ``"/auth/tokens$"`` for logins; None matches any. ``after`` lets that
+        many matching requests through first. Returns None; see :attr:`requests`.
+        """
+        self._active_faults.add("fail", n, method, path, after, status=status)
+
+    def drop_next(
+        self, n: int = 1, method: str | None = None, path: str | None = None, after: int = 0
+    ) -> None:
+        """Drop the connection of the next ``n`` matching requests: the client gets
+        ``requests.ConnectionError`` (swiftclient retries it). Matching as in
+        :meth:`fail_next`; a dropped request is logged with status None."""
+        self._active_faults.add("drop", n, method, path, after)
+
+    def delay_next(
+        self,
+        n: int,
+        seconds: float,
+        method: str | None = None,
+        path: str | None = None,
+        after: int = 0,
+    ) -> None:
+        """Sleep ``seconds`` before answering each of the next ``n`` matching requests
+        (in the thread that sent it). Matching as in :meth:`fail_next`. No socket is
+        involved, so client timeouts do not fire."""
+        self._active_faults.add("delay", n, method, path, after, seconds=seconds)
+
+    def expire_tokens(
+        self, after: int | None = None, method: str | None = None, path: str | None = None
+    ) -> None:
+        """Make every token issued so far expire: Swift answers it 401, token
+        validation 404; logging in again works.
+
+        With ``after=None`` (the default) this happens now. With ``after=k`` it happens
+        just before the request that follows ``k`` matching requests is answered
+        (``after=0``: before the next matching one), and tokens issued until then expire.
+        """
+        if after is None:
+            self._active_state.expire_tokens()
+        else:
+            self._active_faults.add("expire", 1, method, path, after)
+
+    def clear_faults(self) -> None:
+        """Cancel every fault still waiting for its requests."""
+        self._active_faults.clear()
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """Every request answered so far, oldest first: a new list of
+        :class:`RequestRecord` (``method``, ``path``, ``query`` dict, ``status``;
+        status None for a dropped connection). Bodies are not kept."""
+        return self._active_faults.log()
+
+    def clear_log(self) -> None:
+        """Empty :attr:`requests`."""
+        self._active_faults.clear_log()
+
+    @property
+    def _active_faults(self) -> Faults:
+        if self._faults is None:
+            raise RuntimeError("mock_allas() is not active; use it in a with block")
+        return self._faults
 
     def _user(self, username: str) -> User:
         return self._active_state.find_user_by_name(username)

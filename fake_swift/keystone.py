@@ -1,5 +1,5 @@
-"""Keystone v3, as much as logging in to Allas needs: discovery, password and token login,
-token validation and revocation."""
+"""Keystone v3, as much as logging in to Allas needs: discovery, password, token and
+application-credential login, token validation and revocation."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .messages import Reply, Request, json_reply
-from .state import DEFAULT_DOMAIN_ID, FakeState, Project, Token, User, stable_id
+from .state import (
+    DEFAULT_DOMAIN_ID,
+    ApplicationCredential,
+    FakeState,
+    Project,
+    Token,
+    User,
+    stable_id,
+)
 
 AUTH_ORIGIN = "https://pouta.csc.fi:5001"
 AUTH_URL = f"{AUTH_ORIGIN}/v3"
@@ -54,12 +62,25 @@ def _unauthorized(message: str = "The request you have made requires authenticat
     return _error(401, "Unauthorized", message)
 
 
+def _forbidden(action: str) -> Reply:
+    return _error(
+        403, "Forbidden", f"You are not authorized to perform the requested action: {action}."
+    )
+
+
+def _not_found(message: str) -> Reply:
+    return _error(404, "Not Found", message)
+
+
 def _bad_request(message: str) -> Reply:
     return _error(400, "Bad Request", f"Invalid input for field: {message}")
 
 
 class _LoginFailed(Exception):
     """Credentials, or the scope asked for, did not check out."""
+
+    def __init__(self, message: str = "The request you have made requires authentication."):
+        super().__init__(message)
 
 
 class _Malformed(Exception):
@@ -94,7 +115,7 @@ class Keystone:
             if method == "DELETE":
                 return self._revoke(request)
             return _error(405, "Method Not Allowed", "The method is not allowed.")
-        return _error(404, "Not Found", "The resource could not be found.")
+        return _not_found("The resource could not be found.")
 
     # POST /v3/auth/tokens
 
@@ -105,14 +126,27 @@ class Keystone:
             methods = tuple(identity["methods"])
         except (ValueError, KeyError, TypeError):
             return _bad_request("auth.identity.methods")
+        credential: ApplicationCredential | None = None
         try:
-            user = self._authenticate(identity, methods)
-            project = self._scope(document["auth"].get("scope"), user)
+            if "application_credential" in methods:
+                if document["auth"].get("scope") is not None:
+                    raise _LoginFailed("Application credentials cannot request a scope.")
+                credential = self._application_credential(identity)
+                user = self.state.users[credential.user_id]
+                project = self.state.projects.get(credential.project_id)
+            else:
+                user = self._authenticate(identity, methods)
+                project = self._scope(document["auth"].get("scope"), user)
         except _Malformed as error:
             return _bad_request(str(error))
-        except _LoginFailed:
-            return _unauthorized()
-        token = self.state.issue_token(user, project.id if project else None, methods)
+        except _LoginFailed as error:
+            return _unauthorized(str(error))
+        token = self.state.issue_token(
+            user,
+            project.id if project else None,
+            methods,
+            application_credential_id=credential.id if credential else None,
+        )
         return json_reply(201, self._token_document(token), {"X-Subject-Token": token.id})
 
     def _authenticate(self, identity: dict[str, Any], methods: tuple[str, ...]) -> User:
@@ -137,11 +171,42 @@ class Keystone:
             return self.state.users[token.user_id]
         raise _LoginFailed()
 
-    def _find_user(self, user_ref: dict[str, Any]) -> User | None:
+    def _application_credential(self, identity: dict[str, Any]) -> ApplicationCredential:
+        """The credential named by id, or by name and its user, if its secret matches."""
+        ref = identity.get("application_credential")
+        if not isinstance(ref, dict) or not isinstance(ref.get("secret"), str):
+            raise _Malformed("auth.identity.application_credential.secret")
+        if "id" in ref:
+            if not isinstance(ref["id"], str):
+                raise _Malformed("auth.identity.application_credential.id")
+            credential = self.state.find_application_credential(id=ref["id"])
+        elif isinstance(ref.get("name"), str):
+            user_ref = ref.get("user")
+            if not isinstance(user_ref, dict):
+                raise _Malformed("auth.identity.application_credential.user")
+            user = self._find_user(user_ref, "auth.identity.application_credential.user")
+            credential = (
+                self.state.find_application_credential(name=ref["name"], user_id=user.id)
+                if user is not None
+                else None
+            )
+        else:
+            raise _Malformed("auth.identity.application_credential.id")
+        if (
+            credential is None
+            or not credential.secret_matches(ref["secret"])
+            or credential.user_id not in self.state.users
+        ):
+            raise _LoginFailed()
+        return credential
+
+    def _find_user(
+        self, user_ref: dict[str, Any], field: str = "auth.identity.password.user"
+    ) -> User | None:
         if "id" in user_ref:
             return self.state.users.get(user_ref["id"])
         if "name" not in user_ref:
-            raise _Malformed("auth.identity.password.user.name")
+            raise _Malformed(f"{field}.name")
         domain_id = self._domain_id(user_ref.get("domain"), "user")
         return self.state.find_user(user_ref["name"], domain_id)
 
@@ -178,22 +243,34 @@ class Keystone:
     # GET/HEAD/DELETE /v3/auth/tokens
 
     def _validate(self, request: Request) -> Reply:
-        if self.state.valid_token(request.headers.get("x-auth-token")) is None:
-            return _unauthorized()
-        subject = self.state.valid_token(request.headers.get("x-subject-token"))
-        if subject is None:
-            return _error(404, "Not Found", "Could not find token.")
+        subject = self._subject(request, "identity:validate_token")
+        if isinstance(subject, Reply):
+            return subject
         return json_reply(200, self._token_document(subject), {"X-Subject-Token": subject.id})
 
     def _revoke(self, request: Request) -> Reply:
-        if self.state.valid_token(request.headers.get("x-auth-token")) is None:
-            return _unauthorized()
-        subject = self.state.valid_token(request.headers.get("x-subject-token"))
-        if subject is None:
-            return _error(404, "Not Found", "Could not find token.")
+        subject = self._subject(request, "identity:revoke_token")
+        if isinstance(subject, Reply):
+            return subject
         with self.state.lock:
             self.state.tokens.pop(subject.id, None)
         return Reply(204, {"Content-Length": "0"})
+
+    def _subject(self, request: Request, action: str) -> Token | Reply:
+        """The token named by X-Subject-Token, or the error reply: 401 without a valid
+        X-Auth-Token, 404 for a missing or expired subject, 403 for another user's token
+        (Keystone's policy lets a user look at their own tokens only)."""
+        caller = self.state.valid_token(request.headers.get("x-auth-token"))
+        if caller is None:
+            return _unauthorized()
+        subject_id = request.headers.get("x-subject-token")
+        subject = self.state.valid_token(subject_id)
+        if subject is None:
+            # Keystone names the token here; the fake does not echo tokens anywhere.
+            return _not_found("Could not find token.")
+        if subject.user_id != caller.user_id:
+            return _forbidden(action)
+        return subject
 
     # the token document
 
@@ -221,6 +298,13 @@ class Keystone:
             body["is_domain"] = False
             body["roles"] = [{"id": stable_id("role", name), "name": name} for name in ROLES]
             body["catalog"] = _catalog(project.id)
+        credential = self.state.application_credentials.get(token.application_credential_id or "")
+        if credential is not None:
+            body["application_credential"] = {
+                "id": credential.id,
+                "name": credential.name,
+                "restricted": True,
+            }
         return {"token": body}
 
     def _domain_document(self, domain_id: str) -> dict[str, str]:

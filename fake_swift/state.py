@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -184,6 +186,11 @@ class StoredObject:
     extra_headers: dict[str, str] = field(default_factory=dict)
     dlo_manifest: str | None = None
     slo_segments: list[SloSegment] | None = None
+    # X-Delete-At: when reads start answering 404 (the listing keeps it until deleted).
+    delete_at: float | None = None
+
+    def expired(self, now: float | None = None) -> bool:
+        return self.delete_at is not None and self.delete_at <= (now or time.time())
 
     @property
     def is_slo(self) -> bool:
@@ -307,6 +314,24 @@ class User:
 
 
 @dataclass(frozen=True)
+class ApplicationCredential:
+    """A user's application credential, scoped to one project.
+
+    Only the secret's sha256 is kept, as Keystone keeps only a hash.
+    """
+
+    id: str
+    name: str
+    user_id: str
+    project_id: str
+    secret_sha256: str = field(repr=False)
+
+    def secret_matches(self, secret: str) -> bool:
+        digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
+        return hmac.compare_digest(digest, self.secret_sha256)
+
+
+@dataclass(frozen=True)
 class Token:
     id: str
     user_id: str
@@ -315,6 +340,7 @@ class Token:
     issued_at: float
     expires_at: float
     audit_id: str
+    application_credential_id: str | None = None
 
     def is_valid(self, now: float | None = None) -> bool:
         return (now if now is not None else time.time()) < self.expires_at
@@ -339,6 +365,7 @@ class FakeState:
         self.projects: dict[str, Project] = {}
         self.users: dict[str, User] = {}
         self.tokens: dict[str, Token] = {}
+        self.application_credentials: dict[str, ApplicationCredential] = {}
         self.accounts: dict[str, Account] = {}
         self.add_user("John", "John1234", "project_123456")
         if state_dir is not None:
@@ -381,6 +408,43 @@ class FakeState:
             self.users[user.id] = user
             return user
 
+    def add_application_credential(
+        self, user: User, name: str, secret: str | None = None
+    ) -> tuple[ApplicationCredential, str]:
+        """Create (or replace the same-named) credential of ``user`` for its project;
+        return it and its secret (generated when None)."""
+        if secret is None:
+            secret = secrets.token_urlsafe(64)
+        credential = ApplicationCredential(
+            id=uuid.uuid4().hex,
+            name=name,
+            user_id=user.id,
+            project_id=user.default_project_id,
+            secret_sha256=hashlib.sha256(secret.encode("utf-8")).hexdigest(),
+        )
+        with self.lock:
+            for old in list(self.application_credentials.values()):
+                if old.user_id == user.id and old.name == name:
+                    del self.application_credentials[old.id]
+            self.application_credentials[credential.id] = credential
+        return credential, secret
+
+    def find_application_credential(
+        self, id: str | None = None, name: str | None = None, user_id: str | None = None
+    ) -> ApplicationCredential | None:
+        """A credential by id, or by name and the owning user's id."""
+        with self.lock:
+            if id is not None:
+                return self.application_credentials.get(id)
+            return next(
+                (
+                    c
+                    for c in self.application_credentials.values()
+                    if c.name == name and c.user_id == user_id
+                ),
+                None,
+            )
+
     def find_domain(self, name: str | None = None, id: str | None = None) -> Domain | None:
         with self.lock:
             if id is not None:
@@ -415,6 +479,7 @@ class FakeState:
         project_id: str | None,
         methods: tuple[str, ...] = ("password",),
         lifetime: float = TOKEN_LIFETIME,
+        application_credential_id: str | None = None,
     ) -> Token:
         now = time.time()
         token = Token(
@@ -425,6 +490,7 @@ class FakeState:
             issued_at=now,
             expires_at=now + lifetime,
             audit_id=secrets.token_urlsafe(16)[:22],
+            application_credential_id=application_credential_id,
         )
         with self.lock:
             self.tokens[token.id] = token
@@ -437,6 +503,17 @@ class FakeState:
         with self.lock:
             token = self.tokens.get(token_id)
         return token if token is not None and token.is_valid() else None
+
+    def expire_tokens(self) -> int:
+        """Make every token issued so far expire now; return how many were still valid."""
+        with self.lock:
+            now = time.time()
+            valid = 0
+            for token_id, token in self.tokens.items():
+                if token.is_valid(now):
+                    valid += 1
+                    self.tokens[token_id] = dataclasses.replace(token, expires_at=now)
+            return valid
 
     # storage
 
@@ -479,7 +556,8 @@ class FakeState:
     def save(self) -> None:
         """Write the state atomically (temporary file, then ``os.replace``).
 
-        Users and tokens are left out: passwords and tokens are never written to disk.
+        Users, tokens and application credentials are left out: passwords, tokens and
+        credential secrets are never written to disk.
         Each run starts with the example user John and logs in again.
         """
         assert self.state_dir is not None
@@ -541,6 +619,7 @@ class FakeState:
             "slo_segments": (
                 None if obj.slo_segments is None else [vars(s) for s in obj.slo_segments]
             ),
+            "delete_at": obj.delete_at,
         }
 
     def _account_from_json(self, raw: dict) -> Account:
@@ -577,6 +656,7 @@ class FakeState:
             extra_headers=raw.get("extra_headers", {}),
             dlo_manifest=raw.get("dlo_manifest"),
             slo_segments=None if segments is None else [SloSegment(**s) for s in segments],
+            delete_at=raw.get("delete_at"),
         )
 
 

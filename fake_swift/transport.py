@@ -11,11 +11,15 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 import responses
 
+from .faults import Faults, reason_phrase, sleep
 from .messages import Reply, Request
 
 METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE", "COPY")
 AUTH_HOST, AUTH_PORT = "pouta.csc.fi", 5001
 STORAGE_HOST = "a3s.fi"
+# Request bodies up to this size stay in responses' call log (logins, manifests, bulk
+# deletes); larger ones, and every file or generator body, are dropped once answered.
+KEPT_BODY_SIZE = 64 * 1024
 # Only the two Allas hosts are registered; any other URL falls through to responses'
 # own ConnectionError, so nothing ever reaches the network.
 ALLAS_URL = re.compile(r"https://(pouta\.csc\.fi:5001|a3s\.fi(:443)?)([/?].*)?$")
@@ -122,11 +126,16 @@ def to_response(reply: Reply, method: str) -> tuple[int, list[tuple[str, str]], 
 
 
 class ResponsesTransport:
-    """Routes intercepted requests to the identity or storage handler."""
+    """Routes intercepted requests to the identity or storage handler.
 
-    def __init__(self, keystone: Handler, swift: Handler) -> None:
+    ``faults`` (optional) is consulted before each request reaches a handler and
+    records how each request was answered.
+    """
+
+    def __init__(self, keystone: Handler, swift: Handler, faults: Faults | None = None) -> None:
         self.keystone = keystone
         self.swift = swift
+        self.faults = faults
         self.mock = _AllasRequestsMock(assert_all_requests_are_fired=False)
         for method in METHODS:
             self.mock.add_callback(method, ALLAS_URL, callback=self._callback, content_type=None)
@@ -138,7 +147,18 @@ class ResponsesTransport:
         self.mock.stop()
         self.mock.reset()
 
-    def _callback(self, prepared: requests.PreparedRequest) -> tuple[int, list, Any]:
+    def _callback(self, prepared: requests.PreparedRequest) -> Any:
+        try:
+            return self._answer(prepared)
+        finally:
+            # responses keeps every request in its call log: keep no big or streamed body.
+            body = prepared.body
+            if body is not None and not (
+                isinstance(body, (str, bytes)) and len(body) <= KEPT_BODY_SIZE
+            ):
+                prepared.body = None
+
+    def _answer(self, prepared: requests.PreparedRequest) -> Any:
         url = urlsplit(prepared.url or "")
         if url.hostname == AUTH_HOST and url.port == AUTH_PORT:
             handler = self.keystone
@@ -147,8 +167,24 @@ class ResponsesTransport:
         else:  # unreachable with ALLAS_URL, kept so a wider pattern can never leak
             return requests.ConnectionError(f"fake Allas does not serve {url.netloc}")
         request = to_request(prepared)
-        reply = handler(request)
-        # Drop what the callback consumed so responses' call log does not keep big bodies.
-        if not isinstance(prepared.body, (str, bytes, type(None))):
-            prepared.body = None
-        return to_response(reply, request.method)
+        faults = self.faults
+        if faults is None:
+            return to_response(handler(request), request.method)
+        action = faults.before(request.method, request.path)
+        sleep(action.delay)
+        if action.drop:
+            faults.record(request.method, request.path, request.query, None)
+            return requests.ConnectionError(
+                f"fake Allas dropped the connection: {request.method} {request.path}"
+            )
+        if action.fail_status is not None:
+            reply = Reply(
+                action.fail_status,
+                {"Content-Type": "text/plain; charset=utf-8"},
+                reason_phrase(action.fail_status).encode(),
+            )
+        else:
+            reply = handler(request)
+        answer = to_response(reply, request.method)
+        faults.record(request.method, request.path, request.query, reply.status)
+        return answer

@@ -271,3 +271,317 @@ def test_token_validation_and_revocation(fake_allas: MockAllas) -> None:
     assert (
         requests.get(TOKENS_URL, headers={**headers, "X-Subject-Token": expired}).status_code == 404
     )
+
+
+# --- application credentials -------------------------------------------------------
+
+
+def app_credential_body(credential: dict, scope: object = None) -> dict:
+    body: dict = {
+        "auth": {
+            "identity": {
+                "methods": ["application_credential"],
+                "application_credential": credential,
+            }
+        }
+    }
+    if scope is not None:
+        body["auth"]["scope"] = scope
+    return body
+
+
+def keystone_error(reply: requests.Response, code: int, title: str) -> str:
+    """The message of a Keystone-shaped error body, after checking its shape."""
+    assert reply.status_code == code
+    error = reply.json()["error"]
+    assert set(error) == {"code", "title", "message"}
+    assert (error["code"], error["title"]) == (code, title)
+    return error["message"]
+
+
+def test_application_credential_with_keystoneauth_session(fake_allas: MockAllas) -> None:
+    credential_id, secret = fake_allas.add_application_credential("John", name="ci")
+    assert len(secret) >= 64 and credential_id != secret
+    auth = v3.ApplicationCredential(
+        auth_url=AUTH_URL,
+        application_credential_id=credential_id,
+        application_credential_secret=secret,
+    )
+    sess = session.Session(auth=auth)
+    assert sess.get_endpoint(service_type="object-store", interface="public") == JOHN_STORAGE_URL
+    assert sess.get_project_id() == JOHN_PROJECT_ID
+    conn = swiftclient.Connection(session=sess)
+    conn.put_container("app-cred-bucket")
+    assert [c["name"] for c in conn.get_account()[1]] == ["app-cred-bucket"]
+
+
+def test_application_credential_token_document(fake_allas: MockAllas) -> None:
+    credential_id, secret = fake_allas.add_application_credential("John", name="ci")
+    body = app_credential_body({"id": credential_id, "secret": secret})
+    reply = requests.post(TOKENS_URL, json=body)
+    assert reply.status_code == 201 and reply.headers["X-Subject-Token"]
+    token = reply.json()["token"]
+    assert token["methods"] == ["application_credential"]
+    assert token["application_credential"] == {
+        "id": credential_id,
+        "name": "ci",
+        "restricted": True,
+    }
+    assert token["user"]["name"] == "John"
+    assert token["project"]["id"] == JOHN_PROJECT_ID
+    assert token["catalog"][0]["endpoints"][0]["url"] == JOHN_STORAGE_URL
+
+
+def test_application_credential_by_name_and_user(fake_allas: MockAllas) -> None:
+    fake_allas.add_user("Jane", "pw", "project_2001", user_domain="Csc", project_domain="Csc")
+    _, secret = fake_allas.add_application_credential("Jane", name="laptop", secret="s3cret")
+    assert secret == "s3cret"
+    by_name = {"name": "laptop", "secret": secret}
+    reply = requests.post(
+        TOKENS_URL,
+        json=app_credential_body({**by_name, "user": {"name": "Jane", "domain": {"name": "Csc"}}}),
+    )
+    assert reply.status_code == 201
+    user_id = reply.json()["token"]["user"]["id"]
+    assert reply.json()["token"]["project"]["name"] == "project_2001"
+    by_user_id = app_credential_body({**by_name, "user": {"id": user_id}})
+    assert requests.post(TOKENS_URL, json=by_user_id).status_code == 201
+    # The same name under another user (or domain) is not Jane's credential.
+    for user in ({"name": "John", "domain": {"id": "default"}}, {"name": "Jane"}):
+        reply = requests.post(TOKENS_URL, json=app_credential_body({**by_name, "user": user}))
+        assert reply.status_code in (400, 401)
+    # keystoneauth1 sends the same shape.
+    auth = v3.ApplicationCredential(
+        auth_url=AUTH_URL,
+        application_credential_name="laptop",
+        application_credential_secret=secret,
+        username="Jane",
+        user_domain_name="Csc",
+    )
+    expected = fake_allas.storage_url("project_2001", project_domain="Csc")
+    assert session.Session(auth=auth).get_endpoint(service_type="object-store") == expected
+
+
+@pytest.mark.parametrize(
+    ("credential", "scope", "code"),
+    [
+        ({"secret": "wrong"}, None, 401),
+        ({"id": "0" * 32}, None, 401),
+        ({}, {"project": {"id": JOHN_PROJECT_ID}}, 401),
+        ({"secret": None}, None, 400),
+        ({"id": None, "name": None, "secret": "x"}, None, 400),
+        ({"id": ["not", "a", "string"]}, None, 400),
+    ],
+    ids=["secret", "unknown-id", "scope", "no-secret", "no-id-or-name", "id-not-a-string"],
+)
+def test_application_credential_refusals_are_keystone_shaped(
+    fake_allas: MockAllas, credential: dict, scope: dict | None, code: int
+) -> None:
+    credential_id, secret = fake_allas.add_application_credential("John")
+    sent = {"id": credential_id, "secret": secret, **credential}
+    sent = {key: value for key, value in sent.items() if value is not None}
+    reply = requests.post(TOKENS_URL, json=app_credential_body(sent, scope))
+    title = "Unauthorized" if code == 401 else "Bad Request"
+    message = keystone_error(reply, code, title)
+    assert "X-Subject-Token" not in reply.headers
+    assert secret not in reply.text
+    if code == 401:
+        assert reply.headers["WWW-Authenticate"] == 'Keystone uri="https://pouta.csc.fi:5001"'
+    if scope is not None:
+        assert message == "Application credentials cannot request a scope."
+
+
+def test_wrong_application_credential_raises_in_keystoneauth(fake_allas: MockAllas) -> None:
+    credential_id, _ = fake_allas.add_application_credential("John")
+    auth = v3.ApplicationCredential(
+        auth_url=AUTH_URL,
+        application_credential_id=credential_id,
+        application_credential_secret="not-it",
+    )
+    with pytest.raises(ks_exceptions.Unauthorized):
+        session.Session(auth=auth).get_token()
+
+
+def test_a_same_named_credential_replaces_the_old_one(fake_allas: MockAllas) -> None:
+    old_id, old_secret = fake_allas.add_application_credential("John", name="ci")
+    new_id, new_secret = fake_allas.add_application_credential("John", name="ci")
+    assert new_id != old_id and new_secret != old_secret
+    old = app_credential_body({"id": old_id, "secret": old_secret})
+    assert requests.post(TOKENS_URL, json=old).status_code == 401
+    new = app_credential_body({"id": new_id, "secret": new_secret})
+    assert requests.post(TOKENS_URL, json=new).status_code == 201
+
+
+@pytest.mark.parametrize("auth_url", [AUTH_URL, AUTH_URL.removesuffix("/v3")])
+def test_swiftclient_auth_type_v3applicationcredential(
+    fake_allas: MockAllas, auth_url: str
+) -> None:
+    credential_id, secret = fake_allas.add_application_credential("John")
+    conn = swiftclient.Connection(
+        auth_url,
+        auth_version="3",
+        os_options={
+            "auth_type": "v3applicationcredential",
+            "application_credential_id": credential_id,
+            "application_credential_secret": secret,
+        },
+        retries=0,
+    )
+    assert conn.get_auth()[0] == JOHN_STORAGE_URL
+    conn.put_container("swiftclient-app-cred")
+    assert conn.head_container("swiftclient-app-cred")["x-container-object-count"] == "0"
+    conn.os_options["application_credential_secret"] = "wrong"
+    conn.url = conn.token = None
+    with pytest.raises(swiftclient.ClientException, match="Check application credential"):
+        conn.get_auth()
+
+
+def test_environ_for_application_credential_drives_swiftservice(
+    fake_allas: MockAllas,
+) -> None:
+    from swiftclient.service import SwiftService
+
+    credential_id, secret = fake_allas.add_application_credential("John")
+    env = fake_allas.environ_for_application_credential(credential_id, secret)
+    assert env == {
+        "OS_AUTH_TYPE": "v3applicationcredential",
+        "OS_AUTH_URL": AUTH_URL,
+        "OS_IDENTITY_API_VERSION": "3",
+        "OS_APPLICATION_CREDENTIAL_ID": credential_id,
+        "OS_APPLICATION_CREDENTIAL_SECRET": secret,
+    }
+    # The options SwiftService builds from these variables (it reads them at import).
+    options = {
+        name.lower(): value for name, value in env.items() if name != "OS_IDENTITY_API_VERSION"
+    }
+    with SwiftService(options=options) as swift:
+        result = swift.post(container="from-env")
+        assert result["success"], result
+        stat = swift.stat(container="from-env")
+        assert stat["success"] and stat["container"] == "from-env"
+    with pytest.raises(ValueError):
+        fake_allas.environ_for_application_credential(credential_id, "wrong")
+    with pytest.raises(KeyError):
+        fake_allas.environ_for_application_credential("0" * 32, secret)
+
+
+def test_application_credentials_are_never_saved(tmp_path) -> None:
+    from fake_swift import mock_allas
+
+    with mock_allas(state_dir=tmp_path) as allas:
+        credential_id, secret = allas.add_application_credential("John", secret="hunter2-secret")
+        conn = swiftclient.Connection(
+            session=session.Session(
+                auth=v3.ApplicationCredential(
+                    auth_url=AUTH_URL,
+                    application_credential_id=credential_id,
+                    application_credential_secret=secret,
+                )
+            )
+        )
+        conn.put_container("persisted")
+    saved = "".join(
+        path.read_text(errors="replace") for path in tmp_path.rglob("*") if path.is_file()
+    )
+    assert "persisted" in saved
+    for secret_part in (secret, credential_id, "hunter2", "John1234"):
+        assert secret_part not in saved
+    with mock_allas(state_dir=tmp_path):
+        body = app_credential_body({"id": credential_id, "secret": secret})
+        assert requests.post(TOKENS_URL, json=body).status_code == 401
+
+
+# --- domains, validation, error shapes ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("user_domain", "project_domain", "status"),
+    [
+        ({"id": "default"}, {"id": "default"}, 201),
+        ({"name": "Default"}, {"id": "default"}, 201),
+        ({"id": "default"}, {"name": "Default"}, 201),
+        ({"id": "nope"}, {"id": "default"}, 401),
+        ({"name": "Nope"}, {"id": "default"}, 401),
+        ({"id": "default"}, {"id": "nope"}, 401),
+    ],
+)
+def test_domains_by_id_or_name(
+    fake_allas: MockAllas, user_domain: dict, project_domain: dict, status: int
+) -> None:
+    body = password_body(
+        user={"name": "John", "domain": user_domain},
+        scope={"project": {"name": "project_123456", "domain": project_domain}},
+    )
+    assert requests.post(TOKENS_URL, json=body).status_code == status
+
+
+def test_domain_by_id_for_a_non_default_domain(fake_allas: MockAllas) -> None:
+    from fake_swift.state import domain_id_for
+
+    fake_allas.add_user("Jane", "pw", "project_2001", user_domain="Csc", project_domain="Csc")
+    csc = {"id": domain_id_for("Csc")}
+    body = password_body(
+        user={"name": "Jane", "domain": csc},
+        password="pw",
+        scope={"project": {"name": "project_2001", "domain": csc}},
+    )
+    token = requests.post(TOKENS_URL, json=body).json()["token"]
+    assert token["user"]["domain"] == {"id": csc["id"], "name": "Csc"}
+    assert token["project"]["domain"] == {"id": csc["id"], "name": "Csc"}
+
+
+def test_validation_of_own_token_200_of_another_users_403(fake_allas: MockAllas) -> None:
+    fake_allas.add_user("Jane", "pw", "project_2001")
+    john = fake_allas.token_for("John")
+    john_again = fake_allas.token_for("John")
+    jane = fake_allas.token_for("Jane")
+    own = requests.get(TOKENS_URL, headers={"X-Auth-Token": john, "X-Subject-Token": john_again})
+    assert own.status_code == 200
+    assert own.json()["token"]["expires_at"]
+    head = requests.head(TOKENS_URL, headers={"X-Auth-Token": john, "X-Subject-Token": john})
+    assert head.status_code == 200
+    other = requests.get(TOKENS_URL, headers={"X-Auth-Token": jane, "X-Subject-Token": john})
+    message = keystone_error(other, 403, "Forbidden")
+    assert message.startswith("You are not authorized to perform the requested action")
+    assert john not in other.text
+    revoke = requests.delete(TOKENS_URL, headers={"X-Auth-Token": jane, "X-Subject-Token": john})
+    assert revoke.status_code == 403
+    assert requests.head(f"{JOHN_STORAGE_URL}", headers={"X-Auth-Token": john}).status_code == 204
+
+
+def test_validation_errors_are_keystone_shaped(fake_allas: MockAllas) -> None:
+    token = fake_allas.token_for("John")
+    missing = requests.get(TOKENS_URL, headers={"X-Auth-Token": token, "X-Subject-Token": "nope"})
+    assert keystone_error(missing, 404, "Not Found") == "Could not find token."
+    unauthenticated = requests.get(TOKENS_URL, headers={"X-Subject-Token": token})
+    keystone_error(unauthenticated, 401, "Unauthorized")
+    assert token not in unauthenticated.text
+    keystone_error(requests.get(f"{AUTH_URL}/nothing-here"), 404, "Not Found")
+    keystone_error(requests.put(TOKENS_URL), 405, "Method Not Allowed")
+
+
+def test_expired_tokens_are_401_at_swift_and_404_at_validation(fake_allas: MockAllas) -> None:
+    expired = fake_allas.token_for("John", expires_in=-1)
+    assert requests.head(JOHN_STORAGE_URL, headers={"X-Auth-Token": expired}).status_code == 401
+    current = fake_allas.token_for("John")
+    headers = {"X-Auth-Token": current, "X-Subject-Token": expired}
+    keystone_error(requests.get(TOKENS_URL, headers=headers), 404, "Not Found")
+    headers = {"X-Auth-Token": expired, "X-Subject-Token": current}
+    keystone_error(requests.get(TOKENS_URL, headers=headers), 401, "Unauthorized")
+    body = {"auth": {"identity": {"methods": ["token"], "token": {"id": expired}}}}
+    keystone_error(requests.post(TOKENS_URL, json=body), 401, "Unauthorized")
+
+
+def test_discovery_documents(fake_allas: MockAllas) -> None:
+    root = requests.get(AUTH_URL.removesuffix("/v3"))
+    assert root.status_code == 300
+    (version,) = root.json()["versions"]["values"]
+    assert version["id"].startswith("v3.") and version["status"] == "stable"
+    assert {"rel": "self", "href": f"{AUTH_URL}/"} in version["links"]
+    assert version["media-types"][0]["type"] == "application/vnd.openstack.identity-v3+json"
+    assert requests.get(f"{AUTH_URL}/").json() == {"version": version}
+    # keystoneauth1 reads the same document when asked what the endpoint offers.
+    sess = session.Session(auth=john_password())
+    data = sess.get_endpoint_data(service_type="identity", interface="public")
+    assert data.url.rstrip("/") == AUTH_URL
+    assert data.api_version[0] == 3

@@ -1,0 +1,387 @@
+"""``python -m fake_swift serve``: the fake over real HTTP, driven as users drive it.
+
+Every test starts the server as a process of its own on 127.0.0.1 with a free port
+(``--port 0``, read back from what it prints) and stops it by its pid afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import queue
+import shlex
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import swiftclient
+from keystoneauth1 import session as ksa_session
+from keystoneauth1.identity import v3
+
+from allas_examples import script
+from allas_examples.connection import connect
+from allas_examples.course import EXAMPLES, example_path
+from conftest import ROOT, clean_environment, expected
+
+SWIFT_CLI = Path(sys.executable).with_name("swift")
+START_TIMEOUT = 30
+SAMPLE = script.SAMPLE_TEXT.encode("utf-8")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    origin: str
+    env: dict[str, str]
+    storage_url: str
+    stdout: list[str]
+    stderr_path: Path
+    lines: queue.Queue = field(repr=False)
+
+    @property
+    def stderr(self) -> str:
+        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
+
+    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15) -> int:
+        """Signal the server by its pid and wait for it; returns its exit code."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signum)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout)
+            raise
+
+    def rest_of_stdout(self, timeout: float = 5) -> list[str]:
+        """Whatever the (stopped) server printed after starting."""
+        rest = []
+        with contextlib.suppress(queue.Empty):
+            while (line := self.lines.get(timeout=timeout)) is not None:
+                rest.append(line)
+        return rest
+
+
+def _pump(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put(line.rstrip("\n"))
+    lines.put(None)
+
+
+@contextlib.contextmanager
+def running_server(folder: Path, *args: str) -> Iterator[Server]:
+    """``python -m fake_swift serve --host 127.0.0.1 --port 0 ARGS`` until the block ends."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stderr_path = folder / f"server-{os.urandom(4).hex()}.err"
+    with open(stderr_path, "wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fake_swift", "serve", "--host", "127.0.0.1", "--port", "0"]
+            + list(args),
+            cwd=folder,
+            env=clean_environment(),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
+    try:
+        lines: queue.Queue = queue.Queue()
+        threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
+        printed: list[str] = []
+        while not (printed and printed[-1].startswith("Serving on ")):
+            try:
+                line = lines.get(timeout=START_TIMEOUT)
+            except queue.Empty:
+                pytest.fail(f"the server did not start: {printed} {stderr_path.read_text()}")
+            if line is None:
+                pytest.fail(f"the server exited: {printed} {stderr_path.read_text()}")
+            printed.append(line)
+        env = {}
+        for line in printed:
+            if line.startswith("export "):
+                name, _, value = line[len("export ") :].partition("=")
+                env[name] = shlex.split(value)[0]
+        origin = printed[-1].split()[2]
+        storage_url = next(line for line in printed if line.startswith("# Storage URL: "))
+        yield Server(
+            process, origin, env, storage_url.split(": ", 1)[1], printed, stderr_path, lines
+        )
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGTERM)
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(15)
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[Server]:
+    with running_server(tmp_path / "server") as running:
+        yield running
+
+
+def swift_cli(server: Server, cwd: Path, *args: str, input: bytes | None = None):
+    """Run the ``swift`` command with the server's exported OS_* variables."""
+    done = subprocess.run(
+        [str(SWIFT_CLI), *args],
+        cwd=cwd,
+        env=clean_environment(**server.env),
+        input=input,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert b"Traceback" not in done.stderr
+    return done.stdout.decode("utf-8")
+
+
+def get(origin: str, path: str, method: str = "GET", headers: dict | None = None):
+    host, _, port = origin.removeprefix("http://").rpartition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+# --- what it prints, and logging in with it -------------------------------------------
+
+
+def test_prints_the_exports_of_john(server):
+    assert server.env == {
+        "OS_AUTH_URL": f"{server.origin}/v3",
+        "OS_IDENTITY_API_VERSION": "3",
+        "OS_USERNAME": "John",
+        "OS_PASSWORD": "John1234",
+        "OS_USER_DOMAIN_NAME": "Default",
+        "OS_PROJECT_DOMAIN_NAME": "Default",
+        "OS_PROJECT_NAME": "project_123456",
+    }
+    assert server.origin.startswith("http://127.0.0.1:")
+    assert server.storage_url.startswith(f"{server.origin}/swift/v1/AUTH_")
+    assert server.stdout[-1] == f"Serving on {server.origin} (Ctrl-C stops)"
+
+
+def test_exports_work_with_keystoneauth_and_swiftclient(server):
+    env = server.env
+    auth = v3.Password(
+        auth_url=env["OS_AUTH_URL"],
+        username=env["OS_USERNAME"],
+        password=env["OS_PASSWORD"],
+        user_domain_name=env["OS_USER_DOMAIN_NAME"],
+        project_name=env["OS_PROJECT_NAME"],
+        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
+    )
+    session = ksa_session.Session(auth=auth)
+    # The catalog points at the server itself, not at Allas.
+    assert session.get_endpoint(service_type="object-store") == server.storage_url
+    assert session.get_endpoint(service_type="identity") == f"{server.origin}/v3"
+    conn = swiftclient.Connection(session=session, retries=0)
+    conn.put_container("snakebucket")
+    conn.put_object("snakebucket", "hello.txt", b"hello", headers={"X-Object-Meta-Kieli": "ä"})
+    headers, body = conn.get_object("snakebucket", "hello.txt")
+    assert body == b"hello"
+    assert headers["x-object-meta-kieli"] == "ä"
+    # The project's own connection module gets there too.
+    assert [c["name"] for c in connect(env).get_account()[1]] == ["snakebucket"]
+
+
+def test_added_users_log_in_and_the_first_is_printed(tmp_path):
+    with running_server(
+        tmp_path, "--user", "Alice:pa:ss@word@project_2001", "--user", "Bob:Bob1@project_2002"
+    ) as running:
+        assert running.env["OS_USERNAME"] == "Alice"
+        assert running.env["OS_PASSWORD"] == "pa:ss@word"
+        assert running.env["OS_PROJECT_NAME"] == "project_2001"
+        alice = connect(running.env)
+        alice.put_container("alices-bucket")
+        assert [c["name"] for c in alice.get_account()[1]] == ["alices-bucket"]
+        for name, password, project in [
+            ("Bob", "Bob1", "project_2002"),
+            ("John", "John1234", "project_123456"),
+        ]:
+            other = connect(
+                {
+                    **running.env,
+                    "OS_USERNAME": name,
+                    "OS_PASSWORD": password,
+                    "OS_PROJECT_NAME": project,
+                }
+            )
+            assert other.get_account()[1] == []  # each project has its own account
+
+
+def test_discovery_and_challenge_name_the_server(server):
+    status, _, body = get(server.origin, "/")
+    assert status == 300
+    assert b"pouta.csc.fi" not in body and b"a3s.fi" not in body
+    links = json.loads(body)["versions"]["values"][0]["links"]
+    assert links == [{"rel": "self", "href": f"{server.origin}/v3/"}]
+    status, headers, _ = get(server.origin, "/v3/auth/tokens")
+    assert status == 401
+    assert headers["WWW-Authenticate"] == f'Keystone uri="{server.origin}"'
+
+
+# --- the swift command ---------------------------------------------------------------
+
+
+def test_swift_cli_round_trip(server, tmp_path):
+    work = tmp_path / "cli"
+    work.mkdir()
+    data = os.urandom(2 * 1024 * 1024 + 12345)  # bigger than the fake keeps in memory
+    (work / "data.bin").write_bytes(data)
+
+    stat = swift_cli(server, work, "stat")
+    assert f"Account: {server.storage_url.rsplit('/', 1)[1]}" in stat
+    assert "Containers: 0" in stat
+
+    uploaded = swift_cli(
+        server, work, "upload", "--segment-size", str(1024 * 1024), "cli-bucket", "data.bin"
+    )
+    assert "data.bin segment 2" in uploaded
+    segments = swift_cli(server, work, "list", "cli-bucket_segments").split()
+    assert len(segments) == 3
+    # Chunked transfer coding (no Content-Length): an upload from standard input.
+    swift_cli(server, work, "upload", "cli-bucket", "-", "--object-name", "stdin.txt", input=SAMPLE)
+
+    assert swift_cli(server, work, "list").split() == ["cli-bucket", "cli-bucket_segments"]
+    assert swift_cli(server, work, "list", "cli-bucket").split() == ["data.bin", "stdin.txt"]
+
+    swift_cli(server, work, "download", "cli-bucket", "data.bin", "-o", "copy.bin")
+    assert (work / "copy.bin").read_bytes() == data
+    swift_cli(server, work, "download", "cli-bucket", "stdin.txt", "-o", "stdin.copy")
+    assert (work / "stdin.copy").read_bytes() == SAMPLE
+
+    swift_cli(server, work, "post", "-m", "Color:blue", "cli-bucket", "data.bin")
+    swift_cli(server, work, "post", "-m", "Owner:John", "cli-bucket")
+    assert "Meta Color: blue" in swift_cli(server, work, "stat", "cli-bucket", "data.bin")
+    assert "Meta Owner: John" in swift_cli(server, work, "stat", "cli-bucket")
+
+    # The fake does not check temporary URLs: the command only has to make one.
+    url = swift_cli(
+        server, work, "tempurl", "GET", "3600", f"{server.storage_url}/cli-bucket/data.bin", "k"
+    ).strip()
+    assert url.startswith(f"{server.storage_url}/cli-bucket/data.bin?temp_url_sig=")
+    assert "temp_url_expires=" in url
+
+    swift_cli(server, work, "delete", "cli-bucket")
+    assert swift_cli(server, work, "list", "cli-bucket_segments").split() == []
+    swift_cli(server, work, "delete", "cli-bucket_segments")
+    assert swift_cli(server, work, "list") == ""
+    stat = swift_cli(server, work, "stat")
+    assert "Containers: 0" in stat and "Objects: 0" in stat
+
+
+# --- the repository's examples -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_examples_in_course_order(server, tmp_path, lang):
+    work = tmp_path / "course"
+    work.mkdir()
+    (work / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create it; here we do
+    outputs = {}
+    for name in EXAMPLES:
+        extra = ["--segment-size", "10"] if name == "upload_large_object" else []
+        done = subprocess.run(
+            [sys.executable, str(example_path(name)), "--lang", lang, *extra],
+            cwd=work,
+            env=clean_environment(**server.env),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        output = done.stdout + done.stderr
+        assert done.returncode == 0, (name, output)
+        assert "Traceback" not in output and "John1234" not in output
+        outputs[name] = done.stdout
+    assert expected(lang, "connected", url=server.storage_url) in outputs["create_connection"]
+    assert expected(lang, "bucket_created", bucket="snakebucket") in outputs["create_bucket"]
+    assert (work / "new_name_for_file.txt").read_bytes() == SAMPLE
+    removed = outputs["remove_buckets_and_objects"]
+    assert expected(lang, "bucket_removed", bucket="snakebucket_segments") in removed
+    assert connect(server.env).get_account()[1] == []
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "example.org"])
+def test_non_loopback_host_is_refused(tmp_path, host):
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_swift", "serve", "--host", host, "--port", "0"],
+        cwd=tmp_path,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "--public" in done.stderr and host in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signal_stops_it_cleanly(tmp_path, signum):
+    with running_server(tmp_path) as running:
+        assert get(running.origin, "/v3")[0] == 200
+        assert running.stop(signum) == 0
+        assert running.rest_of_stdout() == ["Stopped."]
+        assert "Traceback" not in running.stderr
+
+
+def test_state_persists_across_runs(tmp_path):
+    state = tmp_path / "state"
+    with running_server(tmp_path, "--state", str(state)) as first:
+        conn = connect(first.env)
+        conn.put_container("kept-bucket")
+        conn.put_object("kept-bucket", "kept.txt", SAMPLE)
+        assert first.stop(signal.SIGINT) == 0
+    with running_server(tmp_path, "--state", str(state)) as second:
+        conn = connect(second.env)
+        assert conn.get_object("kept-bucket", "kept.txt")[1] == SAMPLE
+        # Saved after every write: even a killed server keeps what it acknowledged.
+        conn.put_container("after-kill")
+        second.stop(signal.SIGKILL)
+    with running_server(tmp_path, "--state", str(state)) as third:
+        names = [c["name"] for c in connect(third.env).get_account()[1]]
+        assert names == ["after-kill", "kept-bucket"]
+
+
+@pytest.mark.parametrize(
+    ("flavor", "answering", "missing"),
+    [("rgw", ["/swift/info"], ["/info"]), ("swift", ["/info", "/swift/info"], [])],
+)
+def test_each_flavor_answers_its_info_paths(tmp_path, flavor, answering, missing):
+    with running_server(tmp_path, "--flavor", flavor) as running:
+        for path in answering:
+            status, headers, body = get(running.origin, path)
+            assert status == 200, path
+            assert "swift" in json.loads(body)
+        for path in missing:
+            assert get(running.origin, path)[0] == 404, path
+
+
+def test_module_runs_from_the_repository_root():
+    # The documented command, `python -m fake_swift serve --help`, from a checkout.
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_swift", "serve", "--help"],
+        cwd=ROOT,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and "--public" in done.stdout
