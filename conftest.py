@@ -98,7 +98,8 @@ def setup(namespace: dict) -> None:
 
 def teardown(namespace: dict) -> None:
     saved, folder, allas = namespace["_saved"]
-    allas.__exit__(None, None, None)
+    if allas.state is not None:  # a page about the fake may have stopped it to start its own
+        allas.__exit__(None, None, None)
     os.chdir(saved["cwd"])
     os.environ.clear()
     os.environ.update(saved["environ"])
