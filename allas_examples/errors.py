@@ -102,7 +102,8 @@ def _describe_swift(error: ClientException) -> str:
         if "BucketAlreadyExists" in body:
             return text("bucket_name_taken", bucket=bucket)
         return text("bucket_not_empty", bucket=bucket)
-    if status == 413:
+    # Ceph RGW (Allas) refuses an upload declared over 5 GiB with 400 EntityTooLarge.
+    if status == 413 or (status == 400 and "EntityTooLarge" in body):
         return text("too_large")
     if status == 422:
         return text("checksum_refused")

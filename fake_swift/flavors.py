@@ -61,6 +61,7 @@ _RGW_INSTANCE = "1b2c-default"
 _RGW_ERROR_CODES = {
     "BucketNotEmpty": "There was a conflict when trying to complete your request.",
     "BadDigest": "UnprocessableEntity",
+    "MetadataNameTooLong": "Metadata name too long",
 }
 
 
@@ -91,7 +92,24 @@ class Flavor:
     container_names_are_global: bool
     account_listing_has_last_modified: bool
     account_listing_honours_delimiter: bool
-    rejects_listing_limit_over_max: bool
+    # ?limit=: RGW parses it as an integer (400 InvalidArgument if it is not one) while
+    # Swift ignores anything but digits; a limit over 10000 (or, on RGW, below 0) answers
+    # 412 at these levels, and elsewhere is cut to 10000 (or to 0).
+    listing_limit_must_be_integer: bool
+    listing_limit_over_max_rejected: frozenset[str]
+    # RGW's 412 for an account listing's limit keeps X-Timestamp and says
+    # Accept-Ranges twice.
+    listing_limit_error_keeps_account_headers: bool
+    # ?reverse=true on container listings (RGW 16 reverses only account listings).
+    container_listing_honours_reverse: bool
+    # XML listings: Swift (ElementTree) writes a newline after the declaration, puts
+    # account entries on lines of their own, writes empty elements as <x />, names the
+    # account AUTH_<id> and answers Accept: text/xml as text/xml; RGW does none of that.
+    xml_declaration_ends_line: bool
+    xml_account_entries_on_lines: bool
+    xml_self_closes_empty: bool
+    xml_account_name_prefix: str
+    listing_echoes_text_xml: bool
     guesses_content_type_from_name: bool
     s3_style_error_bodies: bool
     error_content_type: str
@@ -164,6 +182,55 @@ class Flavor:
     # RGW accounts (users) exist from the start; a Swift account is only created by
     # its first write, and until then GET/HEAD answer a made-up empty listing.
     accounts_exist_before_first_write: bool
+    # User metadata limits (None: no limit). RGW refuses names over 80 bytes only.
+    max_meta_name_length: int
+    max_meta_value_length: int | None
+    max_meta_count: int | None
+    max_meta_overall_size: int | None
+    # Content-Type of a metadata refusal (None: the flavor's error_content_type).
+    metadata_error_content_type: str | None
+    # An object PUT is refused for its metadata only after its body was read: the
+    # reply names the body's ETag and a Last-Modified of 1970 (RGW).
+    metadata_checked_after_body: bool
+    # If-Match / If-None-Match take "*" and lists of ETags (RGW: one ETag only).
+    etag_conditions_take_lists: bool
+    # An If-(Un)Modified-Since that is not an HTTP date answers 400 (Swift ignores it).
+    bad_http_dates_rejected: bool
+    # An object PUT with If-None-Match: * is refused (412) when the object exists.
+    put_honours_if_none_match: bool
+    # How Range is read: "swift" (swob: every range, several as multipart/byteranges,
+    # an invalid spec voids the header) or "rgw" (the first range only, numbers read
+    # with atoll, so bytes=x-y is bytes=0-0 and bytes=5-2 is a 416).
+    range_header_style: str
+    # A Range that is not read (items=0-1) still gets a Content-Range of the whole.
+    ignored_range_says_content_range: bool
+    # JSON listings escape non-ASCII as \\uXXXX (Swift) or write UTF-8 (RGW).
+    json_ensure_ascii: bool
+    # Object names: RGW counts the 1024 in bytes and checks it on every request;
+    # Swift counts characters and checks it on PUT only.
+    object_name_limit_counts_bytes: bool
+    object_name_checked_on_every_request: bool
+    # A path that is not UTF-8: Swift 412 "Invalid UTF8 or contains NULL"; RGW 400
+    # InvalidBucketName / InvalidObjectName.
+    invalid_utf8_path_is_precondition_failed: bool
+    # A Content-Length over max_file_size: the status (RGW says 400 EntityTooLarge) and
+    # the reply's Content-Type (None: error_content_type).
+    too_large_status: int
+    too_large_content_type: str | None
+    # Content-Type of Swift's plain-text refusals (X-Delete-At, metadata); None for RGW,
+    # whose errors all have error_content_type and name only their code.
+    plain_error_content_type: str | None
+    # What a malformed X-Copy-From or a COPY without Destination answers (RGW: 412 with
+    # "Bad URL"; None: Swift's own sentences).
+    copy_path_error_detail: str | None
+    # A bad X-Object-Manifest is refused with the empty body's ETag and a Last-Modified.
+    manifest_error_has_empty_etag: bool
+    # Expired objects (X-Delete-At passed): a copy still reads them (RGW), and a DELETE
+    # removes them but answers 404 (Swift). Both servers keep them in listings until
+    # deleted: the expirer daemons do not run in the test servers (RGW's runs every
+    # 10 minutes by default).
+    copy_reads_expired_objects: bool
+    delete_of_expired_answers_not_found: bool
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
 
@@ -219,7 +286,15 @@ RGW = Flavor(
     container_names_are_global=True,
     account_listing_has_last_modified=False,
     account_listing_honours_delimiter=False,
-    rejects_listing_limit_over_max=False,
+    listing_limit_must_be_integer=True,
+    listing_limit_over_max_rejected=frozenset({"account"}),
+    listing_limit_error_keeps_account_headers=True,
+    container_listing_honours_reverse=False,
+    xml_declaration_ends_line=False,
+    xml_account_entries_on_lines=False,
+    xml_self_closes_empty=False,
+    xml_account_name_prefix="",
+    listing_echoes_text_xml=False,
     guesses_content_type_from_name=False,
     s3_style_error_bodies=True,
     error_content_type="text/plain; charset=utf-8",
@@ -260,6 +335,28 @@ RGW = Flavor(
     slo_marked_in_user_metadata=True,
     container_name_checked_on_every_request=True,
     accounts_exist_before_first_write=True,
+    max_meta_name_length=80,
+    max_meta_value_length=None,
+    max_meta_count=None,
+    max_meta_overall_size=None,
+    metadata_error_content_type=None,
+    metadata_checked_after_body=True,
+    etag_conditions_take_lists=False,
+    bad_http_dates_rejected=True,
+    put_honours_if_none_match=False,
+    range_header_style="rgw",
+    ignored_range_says_content_range=True,
+    json_ensure_ascii=False,
+    object_name_limit_counts_bytes=True,
+    object_name_checked_on_every_request=True,
+    invalid_utf8_path_is_precondition_failed=False,
+    too_large_status=400,
+    too_large_content_type=None,
+    plain_error_content_type=None,
+    copy_path_error_detail="Bad URL",
+    manifest_error_has_empty_etag=True,
+    copy_reads_expired_objects=True,
+    delete_of_expired_answers_not_found=False,
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
 )
@@ -317,7 +414,15 @@ SWIFT = Flavor(
     container_names_are_global=False,
     account_listing_has_last_modified=True,
     account_listing_honours_delimiter=True,
-    rejects_listing_limit_over_max=True,
+    listing_limit_must_be_integer=False,
+    listing_limit_over_max_rejected=frozenset({"account", "container"}),
+    listing_limit_error_keeps_account_headers=False,
+    container_listing_honours_reverse=True,
+    xml_declaration_ends_line=True,
+    xml_account_entries_on_lines=True,
+    xml_self_closes_empty=True,
+    xml_account_name_prefix="AUTH_",
+    listing_echoes_text_xml=True,
     guesses_content_type_from_name=True,
     s3_style_error_bodies=False,
     error_content_type="text/html; charset=UTF-8",
@@ -358,6 +463,28 @@ SWIFT = Flavor(
     slo_marked_in_user_metadata=False,
     container_name_checked_on_every_request=False,
     accounts_exist_before_first_write=False,
+    max_meta_name_length=128,
+    max_meta_value_length=256,
+    max_meta_count=90,
+    max_meta_overall_size=4096,
+    metadata_error_content_type="text/plain",
+    metadata_checked_after_body=False,
+    etag_conditions_take_lists=True,
+    bad_http_dates_rejected=False,
+    put_honours_if_none_match=True,
+    range_header_style="swift",
+    ignored_range_says_content_range=False,
+    json_ensure_ascii=True,
+    object_name_limit_counts_bytes=False,
+    object_name_checked_on_every_request=False,
+    invalid_utf8_path_is_precondition_failed=True,
+    too_large_status=413,
+    too_large_content_type="text/plain",
+    plain_error_content_type="text/plain",
+    copy_path_error_detail=None,
+    manifest_error_has_empty_etag=False,
+    copy_reads_expired_objects=False,
+    delete_of_expired_answers_not_found=True,
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
 )

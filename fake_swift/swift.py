@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import math
 import mimetypes
+import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import formatdate
-from urllib.parse import quote, unquote
+from email.utils import formatdate, parsedate_to_datetime
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from .flavors import (
-    LISTING_LIMIT,
     MAX_DELETES_PER_REQUEST,
     MAX_MANIFEST_SEGMENTS,
     MAX_OBJECT_NAME_LENGTH,
     Flavor,
 )
+from .listings import (
+    LimitError,
+    listing_limit,
+    listing_reply,
+    listing_type,
+    names_with_prefix,
+    select_names,
+)
 from .messages import Reply, Request, json_reply
+from .metadata import (
+    MetadataProblem,
+    meta_header_name,
+    metadata_problem,
+    object_metadata,
+    stored_metadata_problem,
+    update_metadata,
+)
+from .ranges import UNSATISFIABLE, parse_ranges
 from .state import (
     EMPTY_BODY,
     Account,
@@ -60,10 +76,6 @@ def _is_true(value: str | None) -> bool:
     return (value or "").strip().lower() in _TRUE_VALUES
 
 
-def _meta_header_name(prefix: str, key: str) -> str:
-    return prefix + "-".join(part.capitalize() for part in key.split("-"))
-
-
 @dataclass(frozen=True)
 class _Part:
     """A piece of an object's content: a stored body and its size."""
@@ -85,9 +97,11 @@ class _Content:
 class _Refusal(Exception):
     """Stops handling a request with a prepared error reply."""
 
-    def __init__(self, reply: Reply) -> None:
+    def __init__(self, reply: Reply, bare: bool = False) -> None:
         super().__init__(reply.status)
         self.reply = reply
+        # Sent as it is: the HTTP front end (not the storage service) refused the request.
+        self.bare = bare
 
 
 class Swift:
@@ -102,6 +116,8 @@ class Swift:
         try:
             reply = self._route(request)
         except _Refusal as refusal:
+            if refusal.bare:
+                return refusal.reply
             reply = refusal.reply
         trans_id = self.flavor.new_trans_id()
         if reply.status >= 400:
@@ -138,7 +154,7 @@ class Swift:
             reply.headers["Content-Type"] = f"application/{wanted}; charset=utf-8"
             reply.headers.pop("Content-Length", None)
         if self.flavor.accept_ranges_on_errors:
-            reply.headers["Accept-Ranges"] = "bytes"
+            reply.headers.setdefault("Accept-Ranges", "bytes")
         if request.method == "HEAD" and self.flavor.head_errors_have_zero_length:
             reply.body = b""
             reply.headers.pop("Content-Length", None)
@@ -157,15 +173,13 @@ class Swift:
             return self._error(404, "NoSuchBucket")
         project_id = account_part[len("AUTH_") :]
         container_part, _, object_part = remainder.partition("/")
-        container_name = unquote(container_part)
-        object_name = unquote(object_part)
-        # RGW checks the name before it looks at the token.
-        if (
-            container_name
-            and self.flavor.container_name_checked_on_every_request
-            and len(container_name) < self.flavor.min_container_name_length
-        ):
-            return self._error(400, "InvalidBucketName")
+        container_name = self._path_name(container_part, "InvalidBucketName")
+        object_name = self._path_name(object_part, "InvalidObjectName")
+        # RGW checks the names before it looks at the token.
+        if container_name and self.flavor.container_name_checked_on_every_request:
+            self._check_container_name(container_name)
+        if object_name and self.flavor.object_name_checked_on_every_request:
+            self._check_object_name(object_name)
         self._authorize(request, project_id, container_name)
         account = self.state.account(project_id)
         method = request.method
@@ -203,6 +217,34 @@ class Swift:
         if handler is None:
             return self._error(405, "MethodNotAllowed")
         return handler(request, account, container_name, object_name)
+
+    def _path_name(self, part: str, s3_code: str) -> str:
+        """A percent-encoded path segment as a name; refused when it is not UTF-8."""
+        raw = unquote_to_bytes(part)
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            name = None
+        if name is None or "\x00" in name:
+            if self.flavor.invalid_utf8_path_is_precondition_failed:
+                detail = "Invalid UTF8 or contains NULL"
+                raise _Refusal(self._error(412, "PreconditionFailed", detail))
+            raise _Refusal(self._error(400, s3_code))
+        return name
+
+    def _check_container_name(self, name: str) -> None:
+        if len(name) < self.flavor.min_container_name_length:
+            raise _Refusal(self._error(400, "InvalidBucketName"))
+        limit = self.flavor.max_container_name_length
+        if len(name) > limit:
+            detail = f"Container name length of {len(name)} longer than {limit}"
+            raise _Refusal(self._error(400, "InvalidBucketName", detail))
+
+    def _check_object_name(self, name: str) -> None:
+        length = len(name.encode()) if self.flavor.object_name_limit_counts_bytes else len(name)
+        if length > MAX_OBJECT_NAME_LENGTH:
+            detail = f"Object name length of {length} longer than {MAX_OBJECT_NAME_LENGTH}"
+            raise _Refusal(self._error(400, "InvalidObjectName", None if self._s3 else detail))
 
     def _authorize(self, request: Request, project_id: str, container_name: str) -> None:
         token_id = request.headers.get("x-auth-token") or request.headers.get("x-storage-token")
@@ -261,12 +303,19 @@ class Swift:
                 "Accept-Ranges": "bytes",
             }
             for key, value in account.metadata.items():
-                headers[_meta_header_name("X-Account-Meta-", key)] = value
+                headers[meta_header_name("X-Account-Meta-", key)] = value
         return headers
+
+    def _head_listing_type(self, request: Request) -> str:
+        """A HEAD of an account or container names the type its listing would have."""
+        wanted = listing_type(request)
+        if wanted == "text/xml" and not self.flavor.listing_echoes_text_xml:
+            wanted = "application/xml"
+        return f"{wanted}; charset=utf-8"
 
     def _head_account(self, request: Request, account: Account) -> Reply:
         headers = self._account_headers(account)
-        headers["Content-Type"] = "text/plain; charset=utf-8"
+        headers["Content-Type"] = self._head_listing_type(request)
         # Swift's made-up answer for an account not yet written is a 200.
         return Reply(200 if self._account_is_made_up(account) else 204, headers)
 
@@ -274,8 +323,10 @@ class Swift:
         query = dict(request.query)
         if not self.flavor.account_listing_honours_delimiter:
             query.pop("delimiter", None)
+        headers = self._account_headers(account)
+        limit = self._listing_limit(request, "account", headers)
         with self.state.lock:
-            selection = _select_names(account.order.names, query, self._listing_limit(query))
+            selection = select_names(account.order.names, query, limit)
             entries = []
             for kind, name in selection:
                 if kind == "subdir":
@@ -292,13 +343,15 @@ class Swift:
                 if self.flavor.account_listing_storage_policy is not None:
                     entry["storage_policy"] = self.flavor.account_listing_storage_policy
                 entries.append(entry)
-        return self._listing_reply(request, entries, self._account_headers(account))
+        name = f"{self.flavor.xml_account_name_prefix}{account.project_id}"
+        return listing_reply(self.flavor, request, entries, headers, ("account", name))
 
     def _post_account(self, request: Request, account: Account) -> Reply:
         if "bulk-delete" in request.query:
             return self._bulk_delete(request, account)
+        self._check_metadata(request, "account")
         with self.state.lock:
-            _update_metadata(account.metadata, request.headers, "account")
+            account.metadata = self._updated_metadata(account.metadata, request, "account")
             account.written = True
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
@@ -366,20 +419,17 @@ class Swift:
                 "Accept-Ranges": "bytes",
             }
             for key, value in container.metadata.items():
-                headers[_meta_header_name("X-Container-Meta-", key)] = value
+                headers[meta_header_name("X-Container-Meta-", key)] = value
         return headers
 
     def _put_container(self, request: Request, account: Account, name: str) -> Reply:
-        if len(name) < self.flavor.min_container_name_length:
-            return self._error(400, "InvalidBucketName")
-        if len(name) > self.flavor.max_container_name_length:
-            limit = self.flavor.max_container_name_length
-            detail = f"Container name length of {len(name)} longer than {limit}"
-            return self._error(400, "InvalidBucketName", None if self._s3 else detail)
+        self._check_container_name(name)
+        self._check_metadata(request, "container")
         with self.state.lock:
             container = account.containers.get(name)
             if container is not None:
-                _update_metadata(container.metadata, request.headers, "container")
+                metadata = self._updated_metadata(container.metadata, request, "container")
+                container.metadata = metadata
                 return self._accepted()
             if self.flavor.container_names_are_global:
                 owner = self.state.container_owner(name)
@@ -387,11 +437,36 @@ class Swift:
                     return self._error(409, "BucketAlreadyExists")
             now = time.time()
             container = Container(name, now, last_modified=now)
-            _update_metadata(container.metadata, request.headers, "container")
+            update_metadata(container.metadata, request.headers, "container")
             account.containers[name] = container
             account.order.add(name)
             account.written = True
         return Reply(201, {"Content-Type": self.flavor.write_reply_content_type})
+
+    def _check_metadata(self, request: Request, kind: str, body_etag: str | None = None) -> None:
+        """Refuse the request if its metadata breaks the flavor's limits."""
+        problem = metadata_problem(self.flavor, request.headers, kind)
+        if problem is not None:
+            raise _Refusal(self._metadata_error(problem, body_etag))
+
+    def _metadata_error(self, problem: MetadataProblem, body_etag: str | None = None) -> Reply:
+        reply = self._error(400, problem.code, None if self._s3 else problem.message)
+        if self.flavor.metadata_error_content_type:
+            reply.headers["Content-Type"] = self.flavor.metadata_error_content_type
+        if body_etag is not None:  # RGW read the body before it looked at the metadata
+            reply.headers["Etag"] = body_etag
+            reply.headers["Last-Modified"] = http_date(0)
+        return reply
+
+    def _updated_metadata(self, metadata: dict[str, str], request: Request, kind: str) -> dict:
+        """``metadata`` updated by the request, or a refusal if it would grow too big."""
+        updated = dict(metadata)
+        update_metadata(updated, request.headers, kind)
+        problem = stored_metadata_problem(self.flavor, updated)
+        if problem is not None and len(updated) >= len(metadata):
+            reply = self._error(400, problem.code, None if self._s3 else problem.message)
+            raise _Refusal(reply)
+        return updated
 
     def _accepted(self) -> Reply:
         headers = {"Content-Type": self.flavor.write_reply_content_type}
@@ -403,14 +478,15 @@ class Swift:
 
     def _head_container(self, request: Request, account: Account, name: str) -> Reply:
         headers = self._container_headers(self._container(account, name))
-        headers["Content-Type"] = "text/plain; charset=utf-8"
+        headers["Content-Type"] = self._head_listing_type(request)
         return Reply(204, headers)
 
     def _get_container(self, request: Request, account: Account, name: str) -> Reply:
         container = self._container(account, name)
-        limit = self._listing_limit(request.query)
+        limit = self._listing_limit(request, "container", {})
+        reverse_allowed = self.flavor.container_listing_honours_reverse
         with self.state.lock:
-            selection = _select_names(container.order.names, request.query, limit)
+            selection = select_names(container.order.names, request.query, limit, reverse_allowed)
             entries = []
             for kind, object_name in selection:
                 if kind == "subdir":
@@ -420,7 +496,7 @@ class Swift:
         headers = self._container_headers(container)
         if self.flavor.container_listing_timestamp_is_zero:
             headers["X-Timestamp"] = x_timestamp(0)
-        return self._listing_reply(request, entries, headers)
+        return listing_reply(self.flavor, request, entries, headers, ("container", name))
 
     def _listing_entry(self, obj: StoredObject) -> dict:
         lists_manifest_json = obj.is_slo and self.flavor.slo_stores_manifest_json
@@ -437,9 +513,10 @@ class Swift:
         return entry
 
     def _post_container(self, request: Request, account: Account, name: str) -> Reply:
+        self._check_metadata(request, "container")
         container = self._container(account, name)
         with self.state.lock:
-            _update_metadata(container.metadata, request.headers, "container")
+            container.metadata = self._updated_metadata(container.metadata, request, "container")
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _delete_container(self, request: Request, account: Account, name: str) -> Reply:
@@ -455,40 +532,15 @@ class Swift:
 
     # listings
 
-    def _listing_limit(self, query: dict[str, str]) -> int:
-        raw = query.get("limit")
-        if raw is None or raw == "":
-            return LISTING_LIMIT
+    def _listing_limit(self, request: Request, level: str, headers: dict[str, str]) -> int:
         try:
-            limit = int(raw)
-        except ValueError:
-            raise _Refusal(
-                self._error(412, "InvalidArgument", "Value of limit must be a positive integer")
-            ) from None
-        if limit < 0:
-            raise _Refusal(
-                self._error(412, "InvalidArgument", "Value of limit must be a positive integer")
-            )
-        if limit > LISTING_LIMIT:
-            if self.flavor.rejects_listing_limit_over_max:
-                detail = f"Maximum limit is {LISTING_LIMIT}"
-                raise _Refusal(self._error(412, "InvalidArgument", detail))
-            return LISTING_LIMIT
-        return limit
-
-    def _listing_reply(self, request: Request, entries: list[dict], headers: dict) -> Reply:
-        wants_json = request.query.get("format") == "json" or (
-            "format" not in request.query
-            and "application/json" in request.headers.get("accept", "")
-        )
-        if wants_json:
-            return json_reply(200, entries, headers, self.flavor.json_separators)
-        if not entries:
-            return Reply(204, {**headers, "Content-Type": "text/plain; charset=utf-8"})
-        names = [entry.get("name", entry.get("subdir")) for entry in entries]
-        text = "\n".join(names) + ("\n" if self.flavor.text_listing_ends_with_newline else "")
-        body = text.encode("utf-8")
-        return Reply(200, {**headers, "Content-Type": "text/plain; charset=utf-8"}, body)
+            return listing_limit(self.flavor, request.query, level)
+        except LimitError as refused:
+            reply = self._error(refused.status, refused.code, None if self._s3 else refused.detail)
+            if level == "account" and self.flavor.listing_limit_error_keeps_account_headers:
+                reply.headers["X-Timestamp"] = headers["X-Timestamp"]
+                reply.headers["Accept-Ranges"] = "bytes, bytes"  # RGW sends it twice
+            raise _Refusal(reply) from None
 
     # objects: writing
 
@@ -496,9 +548,13 @@ class Swift:
         self, request: Request, account: Account, container_name: str, object_name: str
     ) -> Reply:
         self._container(account, container_name)
-        if len(object_name) > MAX_OBJECT_NAME_LENGTH:
-            detail = f"Object name length of {len(object_name)} longer than 1024"
-            return self._error(400, "InvalidObjectName", detail)
+        self._check_object_name(object_name)
+        delete_at = self._delete_at(request)
+        late = self.flavor.metadata_checked_after_body
+        problem = metadata_problem(self.flavor, request.headers, "object")
+        # RGW refuses an empty metadata name at once, long ones after reading the body.
+        if problem is not None and not (late and problem.code != "InvalidArgument"):
+            return self._metadata_error(problem)
         copy_from = request.headers.get("x-copy-from")
         if copy_from is not None:
             source_container, source_name = self._object_path(copy_from, "X-Copy-From")
@@ -514,15 +570,24 @@ class Swift:
         manifest = request.headers.get("x-object-manifest")
         if manifest is not None and "/" not in manifest.lstrip("/"):
             detail = "X-Object-Manifest must be in the format container/prefix"
-            return self._error(400, "InvalidArgument", detail)
+            reply = self._error(400, "InvalidArgument", None if self._s3 else detail)
+            if self.flavor.manifest_error_has_empty_etag:
+                reply.headers["Etag"] = hashlib.md5(b"").hexdigest()
+                reply.headers["Last-Modified"] = http_date(0)
+            return reply
         if request.query.get("multipart-manifest") == "put":
             return self._put_slo(request, account, container_name, object_name)
+        if self.flavor.put_honours_if_none_match and request.headers.get("if-none-match"):
+            self._check_put_if_none_match(request, account, container_name, object_name)
         max_size = self.flavor.max_file_size
         self._check_length(request, max_size)
         try:
             body, size, md5 = self.state.bodies.write(request.body, max_size)
         except EntityTooLarge:
             return self._error(413, "EntityTooLarge")
+        if problem is not None:
+            self.state.bodies.discard(body)
+            return self._metadata_error(problem, md5)
         sent_etag = request.headers.get("etag", "").strip().strip('"').lower()
         if sent_etag and sent_etag != md5:
             self.state.bodies.discard(body)
@@ -534,12 +599,25 @@ class Swift:
             etag=md5,
             content_type=self._content_type(request, object_name),
             last_modified=time.time(),
-            metadata=_object_metadata(request.headers),
+            metadata=object_metadata(request.headers),
             extra_headers=_kept_headers(request.headers),
             dlo_manifest=request.headers.get("x-object-manifest"),
+            delete_at=delete_at,
         )
         self._store(account, container_name, obj)
         return Reply(201, self._written_headers(obj, md5))
+
+    def _check_put_if_none_match(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> None:
+        """Swift's PUT If-None-Match: only "*", refused (412) when the object exists."""
+        if request.headers["if-none-match"].strip() != "*":
+            raise _Refusal(self._error(400, "InvalidArgument", "If-None-Match only supports *"))
+        with self.state.lock:
+            container = account.containers.get(container_name)
+            exists = container is not None and object_name in container.objects
+        if exists:
+            raise _Refusal(self._error(412, "PreconditionFailed"))
 
     def _bad_digest(self, computed_etag: str) -> Reply:
         reply = self._error(422, "BadDigest")
@@ -554,22 +632,52 @@ class Swift:
             return _split_object_path(path)
         except ValueError:
             detail = f"{header} header must be of the form <container name>/<object name>"
+            detail = self.flavor.copy_path_error_detail or detail
             raise _Refusal(self._error(412, "InvalidArgument", detail)) from None
+
+    def _delete_at(self, request: Request) -> float | None:
+        """The expiry time X-Delete-At or X-Delete-After asks for (None: none)."""
+        headers = request.headers
+        now = time.time()
+        for name, relative in (("x-delete-after", True), ("x-delete-at", False)):
+            raw = headers.get(name)
+            if raw is None:
+                continue
+            shown = "X-Delete-After" if relative else "X-Delete-At"
+            try:
+                value = int(raw)
+            except ValueError:
+                raise _Refusal(self._plain_error(f"Non-integer {shown}")) from None
+            moment = now + value if relative else value
+            if (value < 0) if relative else (value < now):
+                raise _Refusal(self._plain_error(f"{shown} in past"))
+            return float(math.floor(moment))
+        return None
+
+    def _plain_error(self, detail: str, status: int = 400, s3_code: str = "InvalidArgument"):
+        """Swift's text/plain refusal with its sentence; RGW's error with its code."""
+        reply = self._error(status, s3_code, None if self._s3 else detail)
+        if self.flavor.plain_error_content_type:
+            reply.headers["Content-Type"] = self.flavor.plain_error_content_type
+        return reply
 
     def _check_length(self, request: Request, max_size: int) -> None:
         raw_length = request.headers.get("content-length")
         chunked = "chunked" in request.headers.get("transfer-encoding", "").lower()
         if raw_length is None and not chunked:
-            raise _Refusal(self._error(411, "MissingContentLength"))
+            detail = "Missing Content-Length header."
+            raise _Refusal(self._plain_error(detail, 411, "MissingContentLength"))
         if raw_length is not None:
             try:
                 length = int(raw_length)
             except ValueError:
-                raise _Refusal(
-                    self._error(400, "InvalidArgument", "Invalid Content-Length")
-                ) from None
+                # The HTTP front end refuses it: a bare 400, no body, no ids.
+                raise _Refusal(Reply(400, {"Content-Length": "0"}), bare=True) from None
             if length > max_size:
-                raise _Refusal(self._error(413, "EntityTooLarge"))
+                reply = self._error(self.flavor.too_large_status, "EntityTooLarge")
+                if self.flavor.too_large_content_type:
+                    reply.headers["Content-Type"] = self.flavor.too_large_content_type
+                raise _Refusal(reply)
 
     def _content_type(self, request: Request, object_name: str) -> str:
         """The type to store ("" for none)."""
@@ -610,9 +718,11 @@ class Swift:
         try:
             entries = json.loads(raw_manifest or b"null")
         except ValueError:
-            return self._error(400, "MalformedManifest", "Manifest must be valid JSON.\n")
+            detail = None if self._s3 else "Manifest must be valid JSON.\n"
+            return self._error(400, "InvalidArgument" if self._s3 else "MalformedManifest", detail)
         if not isinstance(entries, list) or not entries:
-            return self._error(400, "MalformedManifest", "Manifest must be a list.\n")
+            detail = None if self._s3 else "Manifest must be a list.\n"
+            return self._error(400, "InvalidArgument" if self._s3 else "MalformedManifest", detail)
         if len(entries) > MAX_MANIFEST_SEGMENTS:
             detail = f"Too many segments; the limit is {MAX_MANIFEST_SEGMENTS}.\n"
             return self._error(400, "MalformedManifest", detail)
@@ -651,7 +761,7 @@ class Swift:
         if problems:
             return self._error(400, "MalformedManifest", "Errors:\n" + "\n".join(problems) + "\n")
         body, size, md5 = self._stored_manifest(segments, sent_size)
-        metadata = _object_metadata(request.headers)
+        metadata = object_metadata(request.headers)
         if self.flavor.slo_marked_in_user_metadata:
             metadata["static-large-object"] = "True"
         manifest = StoredObject(
@@ -692,12 +802,16 @@ class Swift:
     def _post_object(
         self, request: Request, account: Account, container_name: str, object_name: str
     ) -> Reply:
-        container = self._container(account, container_name)
+        late = self.flavor.metadata_checked_after_body
+        if not late:
+            self._check_metadata(request, "object")
+        obj = self._object(account, container_name, object_name)
+        if late:
+            self._check_metadata(request, "object")
+        delete_at = self._delete_at(request)
         with self.state.lock:
-            obj = container.objects.get(object_name)
-            if obj is None:
-                raise self._not_found("object")
-            obj.metadata = _object_metadata(request.headers)
+            obj.delete_at = delete_at  # a POST without X-Delete-At removes it
+            obj.metadata = object_metadata(request.headers)
             obj.extra_headers = _kept_headers(request.headers)
             if request.headers.get("content-type"):
                 obj.content_type = request.headers["content-type"]
@@ -709,7 +823,8 @@ class Swift:
     ) -> Reply:
         destination = request.headers.get("destination")
         if not destination:
-            return self._error(412, "InvalidArgument", "Destination header required")
+            detail = self.flavor.copy_path_error_detail or "Destination header required"
+            return self._error(412, "InvalidArgument", detail)
         target_container, target_name = self._object_path(destination, "Destination")
         return self._copy(
             request, account, container_name, object_name, account, target_container, target_name
@@ -725,7 +840,8 @@ class Swift:
         target_container: str,
         target_name: str,
     ) -> Reply:
-        source = self._object(source_account, source_container, source_name)
+        expired_ok = self.flavor.copy_reads_expired_objects
+        source = self._object(source_account, source_container, source_name, expired_ok)
         self._container(target_account, target_container)
         content = self._content(source_account, source)
         try:
@@ -738,7 +854,7 @@ class Swift:
             metadata = {}
         else:
             metadata = dict(source.metadata)
-        metadata.update(_object_metadata(request.headers))
+        metadata.update(object_metadata(request.headers))
         copy = StoredObject(
             name=target_name,
             body=body,
@@ -754,7 +870,7 @@ class Swift:
         if self.flavor.copy_reply_has_object_content_type:
             headers["Content-Type"] = self._shown_content_type(copy)
         for key, value in copy.metadata.items():
-            headers[_meta_header_name("X-Object-Meta-", key)] = value
+            headers[meta_header_name("X-Object-Meta-", key)] = value
         prefix = self.flavor.copied_from_account_prefix
         headers["X-Copied-From-Account"] = f"{prefix}{source_account.project_id}"
         headers["X-Copied-From"] = quote(f"{source_container}/{source_name}")
@@ -772,6 +888,8 @@ class Swift:
         if removed is None:
             raise self._not_found("object")
         self.state.bodies.discard(removed.body)
+        if removed.expired() and self.flavor.delete_of_expired_answers_not_found:
+            raise self._not_found("object")
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _delete_slo(
@@ -796,11 +914,13 @@ class Swift:
 
     # objects: reading
 
-    def _object(self, account: Account, container_name: str, object_name: str) -> StoredObject:
+    def _object(
+        self, account: Account, container_name: str, object_name: str, expired_ok: bool = False
+    ) -> StoredObject:
         container = self._container(account, container_name)
         with self.state.lock:
             obj = container.objects.get(object_name)
-        if obj is None:
+        if obj is None or (obj.expired() and not expired_ok):
             raise self._not_found("object")
         return obj
 
@@ -821,17 +941,17 @@ class Swift:
             **{k.title(): v for k, v in obj.extra_headers.items()},
         }
         for key, value in obj.metadata.items():
-            headers[_meta_header_name("X-Object-Meta-", key)] = value
-        bare_etag = content.etag.strip('"')
-        if_match = request.headers.get("if-match")
-        if if_match and not _etag_matches(if_match, bare_etag):
+            headers[meta_header_name("X-Object-Meta-", key)] = value
+        if obj.delete_at is not None:
+            headers["X-Delete-At"] = str(int(obj.delete_at))
+        failed = self._failed_condition(request, content.etag.strip('"'), obj.last_modified)
+        if failed == 412:
             if not self.flavor.precondition_failed_keeps_object_headers:
                 return self._error(412, "PreconditionFailed")
             headers.pop("Accept-Ranges")
             headers["Content-Type"] = self.flavor.error_content_type
             return Reply(412, {**headers, "Content-Length": "0"})
-        if_none_match = request.headers.get("if-none-match")
-        if if_none_match and _etag_matches(if_none_match, bare_etag):
+        if failed == 304:
             if self.flavor.not_modified_is_bare:
                 headers = {
                     "Content-Type": headers["Content-Type"],
@@ -839,28 +959,100 @@ class Swift:
                     "X-Timestamp": x_timestamp(0),
                     "Accept-Ranges": "bytes",
                 }
+                if request.headers.get("range"):
+                    headers["Content-Range"] = "bytes */0"  # RGW's, for an empty range
             return Reply(304, headers)
-        byte_range = _parse_range(request.headers.get("range"), content.size)
-        if byte_range is not None and request.method == "HEAD" and self.flavor.head_ignores_range:
-            byte_range = None
-        if byte_range == "unsatisfiable":
+        range_header = request.headers.get("range")
+        ranges = parse_ranges(range_header, content.size, self.flavor.range_header_style == "rgw")
+        if ranges is not None and request.method == "HEAD" and self.flavor.head_ignores_range:
+            ranges = None
+        if ranges == UNSATISFIABLE:
             if not self.flavor.range_error_keeps_object_headers:
                 return self._error(416, "InvalidRange")
             body = self.flavor.error_body(416, "InvalidRange").encode()
             headers["Content-Range"] = f"bytes */{content.size}"
             headers["Content-Length"] = str(len(body))
             return Reply(416, headers, body, error_code="InvalidRange")
-        if byte_range is None:
+        if ranges is None:
             headers["Content-Length"] = str(content.size)
+            if range_header and self.flavor.ignored_range_says_content_range and content.size:
+                headers["Content-Range"] = f"bytes 0-{content.size - 1}/{content.size}"
             if request.method == "HEAD":
                 return Reply(200, headers)
             return Reply(200, headers, _open_content(content.parts))
-        start, stop = byte_range
+        if len(ranges) > 1:
+            return self._multipart_ranges(request, headers, content, ranges)
+        [(start, stop)] = ranges
         headers["Content-Length"] = str(stop - start)
         headers["Content-Range"] = f"bytes {start}-{stop - 1}/{content.size}"
         if request.method == "HEAD":
             return Reply(206, headers)
         return Reply(206, headers, _iter_parts(content.parts, start, stop))
+
+    def _multipart_ranges(
+        self, request: Request, headers: dict[str, str], content: _Content, ranges: list
+    ) -> Reply:
+        """A 206 multipart/byteranges reply, as Swift's swob writes it."""
+        boundary = secrets.token_hex(16)
+        part_type = headers["Content-Type"]
+        heads = [
+            f"--{boundary}\r\nContent-Type: {part_type}\r\n"
+            f"Content-Range: bytes {start}-{stop - 1}/{content.size}\r\n\r\n".encode()
+            for start, stop in ranges
+        ]
+        tail = f"--{boundary}--".encode()
+        length = sum(
+            len(head) + stop - start + 2 for head, (start, stop) in zip(heads, ranges, strict=True)
+        )
+        headers["Content-Type"] = f"multipart/byteranges;boundary={boundary}"
+        headers["Content-Length"] = str(length + len(tail))
+
+        def chunks() -> Iterator[bytes]:
+            for head, (start, stop) in zip(heads, ranges, strict=True):
+                yield head
+                yield from _iter_parts(content.parts, start, stop)
+                yield b"\r\n"
+            yield tail
+
+        if request.method == "HEAD":
+            return Reply(206, headers)
+        return Reply(206, headers, chunks())
+
+    def _failed_condition(self, request: Request, etag: str, last_modified: float) -> int | None:
+        """412 or 304 if the If-* headers say so (RFC 9110's order), else None."""
+        headers = request.headers
+        if_match = headers.get("if-match")
+        if if_match is not None:
+            if not self._etag_matches(if_match, etag):
+                return 412
+        elif headers.get("if-unmodified-since") is not None:
+            since = self._http_time(headers["if-unmodified-since"])
+            if since is not None and math.ceil(last_modified) > since:
+                return 412
+        if_none_match = headers.get("if-none-match")
+        if if_none_match is not None:
+            if self._etag_matches(if_none_match, etag):
+                return 304
+        elif headers.get("if-modified-since") is not None:
+            since = self._http_time(headers["if-modified-since"])
+            if since is not None and math.ceil(last_modified) <= since:
+                return 304
+        return None
+
+    def _etag_matches(self, header: str, etag: str) -> bool:
+        if not self.flavor.etag_conditions_take_lists:  # RGW: one ETag, quoted or not
+            return header.strip().strip('"') == etag
+        candidates = {value.strip().strip('"') for value in header.split(",")}
+        return "*" in candidates or etag in candidates
+
+    def _http_time(self, value: str) -> float | None:
+        """An HTTP date as a timestamp; None (ignored) or 400 when it is not one."""
+        try:
+            return parsedate_to_datetime(value).timestamp()
+        except (TypeError, ValueError, IndexError):
+            if self.flavor.bad_http_dates_rejected:
+                raise _Refusal(self._error(400, "InvalidArgument")) from None
+            return None
 
     def _content(self, account: Account, obj: StoredObject, depth: int = 0) -> _Content:
         """Resolve ``obj`` into the bodies that make its content (large objects joined)."""
@@ -885,7 +1077,7 @@ class Swift:
             with self.state.lock:
                 container = account.containers.get(segment_container)
                 names = (
-                    [] if container is None else _names_with_prefix(container.order.names, prefix)
+                    [] if container is None else names_with_prefix(container.order.names, prefix)
                 )
                 segments = [container.objects[name] for name in names] if container else []
             parts = [_Part(segment.body, segment.size) for segment in segments]
@@ -911,7 +1103,7 @@ class Swift:
             "Accept-Ranges": "bytes",
         }
         for key, value in obj.metadata.items():
-            headers[_meta_header_name("X-Object-Meta-", key)] = value
+            headers[meta_header_name("X-Object-Meta-", key)] = value
         if not self.flavor.slo_stores_manifest_json:
             return Reply(200, headers)
         headers["Content-Length"] = str(obj.size)
@@ -972,119 +1164,8 @@ def _split_object_path(
     return container, name
 
 
-def _update_metadata(metadata: dict[str, str], headers: dict[str, str], kind: str) -> None:
-    """Apply ``X-<kind>-Meta-*`` (empty value removes) and ``X-Remove-<kind>-Meta-*``."""
-    set_prefix = f"x-{kind}-meta-"
-    remove_prefix = f"x-remove-{kind}-meta-"
-    for name, value in headers.items():
-        if name.startswith(set_prefix):
-            key = name[len(set_prefix) :]
-            if value:
-                metadata[key] = value
-            else:
-                metadata.pop(key, None)
-        elif name.startswith(remove_prefix):
-            metadata.pop(name[len(remove_prefix) :], None)
-
-
-def _object_metadata(headers: dict[str, str]) -> dict[str, str]:
-    prefix = "x-object-meta-"
-    return {
-        name[len(prefix) :]: value
-        for name, value in headers.items()
-        if name.startswith(prefix) and value
-    }
-
-
 def _kept_headers(headers: dict[str, str]) -> dict[str, str]:
     return {name: headers[name] for name in KEPT_OBJECT_HEADERS if headers.get(name)}
-
-
-def _etag_matches(header: str, etag: str) -> bool:
-    candidates = {value.strip().strip('"') for value in header.split(",")}
-    return "*" in candidates or etag in candidates
-
-
-def _parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
-    """A single ``bytes=`` range as (start, stop); None to ignore; "unsatisfiable"."""
-    if not header or not header.strip().lower().startswith("bytes="):
-        return None
-    spec = header.strip()[len("bytes=") :]
-    if "," in spec:
-        return None  # several ranges: answer with the whole object, as RFC 9110 allows
-    first, dash, last = spec.strip().partition("-")
-    if not dash:
-        return None
-    try:
-        if first == "":
-            suffix = int(last)
-            if suffix == 0:
-                return "unsatisfiable"
-            return max(size - suffix, 0), size
-        start = int(first)
-        stop = size if last == "" else min(int(last) + 1, size)
-    except ValueError:
-        return None
-    if last != "" and int(last) < start:
-        return None
-    if start >= size:
-        return "unsatisfiable"
-    return start, stop
-
-
-def _select_names(names: list[str], query: dict[str, str], limit: int) -> list[tuple[str, str]]:
-    """Apply prefix, marker, end_marker, reverse, delimiter and limit to sorted names.
-
-    Returns ("name", name) and ("subdir", prefix) pairs in listing order.
-    """
-    prefix = query.get("prefix", "")
-    marker = query.get("marker", "")
-    end_marker = query.get("end_marker", "")
-    delimiter = query.get("delimiter", "")
-    reverse = _is_true(query.get("reverse"))
-    low, high = _prefix_bounds(names, prefix)
-    if reverse:
-        if marker:
-            high = min(high, bisect.bisect_left(names, marker))
-        if end_marker:
-            low = max(low, bisect.bisect_right(names, end_marker))
-        indexes = range(high - 1, low - 1, -1)
-    else:
-        if marker:
-            low = max(low, bisect.bisect_right(names, marker))
-        if end_marker:
-            high = min(high, bisect.bisect_left(names, end_marker))
-        indexes = range(low, high)
-    selected: list[tuple[str, str]] = []
-    for index in indexes:
-        if len(selected) >= limit:
-            break
-        name = names[index]
-        if delimiter:
-            cut = name.find(delimiter, len(prefix))
-            if cut >= 0:
-                subdir = name[: cut + len(delimiter)]
-                if not selected or selected[-1] != ("subdir", subdir):
-                    selected.append(("subdir", subdir))
-                continue
-        selected.append(("name", name))
-    return selected
-
-
-def _prefix_bounds(names: list[str], prefix: str) -> tuple[int, int]:
-    if not prefix:
-        return 0, len(names)
-    low = bisect.bisect_left(names, prefix)
-    last = prefix[-1]
-    if ord(last) == 0x10FFFF:
-        return low, len(names)
-    successor = prefix[:-1] + chr(ord(last) + 1)
-    return low, bisect.bisect_left(names, successor)
-
-
-def _names_with_prefix(names: list[str], prefix: str) -> list[str]:
-    low, high = _prefix_bounds(names, prefix)
-    return names[low:high]
 
 
 def _open_content(parts: list[_Part]):
