@@ -231,6 +231,38 @@ class Flavor:
     # 10 minutes by default).
     copy_reads_expired_objects: bool
     delete_of_expired_answers_not_found: bool
+    # Container ACLs (X-Container-Read / -Write). RGW keeps them as grants: entries
+    # split on spaces too, shown back with referrers first and grantees sorted, and a
+    # refusal is 400 InvalidArgument; Swift cleans them in order (clean_acl).
+    acl_kept_as_grants: bool
+    # The grantee names that mean another project's user: templates over {project}
+    # (its id), {project_name}, {user} (the user id) and {user_name}.
+    acl_grantee_forms: tuple[str, ...]
+    # .r:* also lets everyone list the container (RGW maps it to S3 public-read);
+    # Swift lists only with .rlistings.
+    referrer_acl_grants_listing: bool
+    # A write grant also lets the grantee POST the container's metadata and DELETE
+    # the container itself when it is empty (RGW).
+    write_acl_covers_container: bool
+    # X-Container-Read/-Write and temp URL keys are shown to the owner only (Swift).
+    acl_headers_shown_to_owner_only: bool
+    # Another project's token on a container that does not exist: 404 (RGW) or 403.
+    missing_container_for_others_not_found: bool
+    # Temp URLs: the digests accepted, whether containers' keys count, whether a
+    # prefix URL is signed over the path with /swift (RGW) or either path, how a bad
+    # signature is refused (expired ones are 401 on both), whether a request with only
+    # one of sig/expires is refused as a temp URL (Swift) or read as anonymous (RGW),
+    # the Content-Disposition style (Swift adds filename*), and Swift's Expires header
+    # and hiding of object metadata on temp URL replies.
+    temp_url_digests: tuple[str, ...]
+    temp_url_container_keys: bool
+    temp_url_prefix_signed_with_api_prefix: bool
+    temp_url_bad_signature_status: int
+    temp_url_invalid_detail: str | None
+    temp_url_incomplete_is_invalid: bool
+    temp_url_disposition_has_filename_star: bool
+    temp_url_reply_has_expires: bool
+    temp_url_hides_object_metadata: bool
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
 
@@ -276,6 +308,8 @@ RGW = Flavor(
         "account_quotas": {},
         "staticweb": {},
         "tempauth": {"account_acls": True},
+        # No allowed_digests: RGW 16 checks sha1 signatures only (swiftclient's
+        # generate_temp_url signs with sha256 unless told digest="sha1").
         "tempurl": {"methods": ["GET", "HEAD", "PUT", "POST", "DELETE"]},
     },
     status_without_token=403,
@@ -357,6 +391,30 @@ RGW = Flavor(
     manifest_error_has_empty_etag=True,
     copy_reads_expired_objects=True,
     delete_of_expired_answers_not_found=False,
+    acl_kept_as_grants=True,
+    # The test RGW's users are named by uid; Allas (Keystone) adds its own forms.
+    acl_grantee_forms=(
+        "{project}",
+        "{project}:*",
+        "{project}:{user}",
+        "*:{user}",
+        "{project_name}:{user_name}",
+        "{project_name}:*",
+        "*:{user_name}",
+    ),
+    referrer_acl_grants_listing=True,
+    write_acl_covers_container=True,
+    acl_headers_shown_to_owner_only=False,
+    missing_container_for_others_not_found=True,
+    temp_url_digests=("sha1",),
+    temp_url_container_keys=False,
+    temp_url_prefix_signed_with_api_prefix=True,
+    temp_url_bad_signature_status=403,
+    temp_url_invalid_detail=None,
+    temp_url_incomplete_is_invalid=False,
+    temp_url_disposition_has_filename_star=False,
+    temp_url_reply_has_expires=False,
+    temp_url_hides_object_metadata=False,
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
 )
@@ -381,7 +439,6 @@ SWIFT = Flavor(
             "max_account_name_length": 256,
             "max_container_name_length": 256,
             "extra_header_count": 0,
-            "valid_api_versions": ["v1", "v1.0"],
             "policies": [{"name": "Policy-0", "aliases": "Policy-0", "default": True}],
             "allow_account_management": False,
             "account_autocreate": True,
@@ -396,15 +453,20 @@ SWIFT = Flavor(
             "min_segment_size": 1,
             "allow_async_delete": True,
         },
-        "dlo": {"max_segments": 10000},
+        # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "bulk_delete": {
             "max_deletes_per_request": MAX_DELETES_PER_REQUEST,
             "max_failed_deletes": 1000,
         },
         "tempurl": {
             "methods": ["GET", "HEAD", "PUT", "POST", "DELETE"],
-            "incoming_remove_headers": ["x-timestamp"],
+            "incoming_remove_headers": ["x-timestamp", "x-open-expired"],
+            "incoming_allow_headers": [],
+            # Temp URL replies hide user metadata but X-Object-Meta-Public-*.
+            "outgoing_remove_headers": ["x-object-meta-*"],
+            "outgoing_allow_headers": ["x-object-meta-public-*"],
             "allowed_digests": ["sha1", "sha256", "sha512"],
+            "deprecated_digests": ["sha1"],
         },
     },
     status_without_token=401,
@@ -485,6 +547,22 @@ SWIFT = Flavor(
     manifest_error_has_empty_etag=False,
     copy_reads_expired_objects=False,
     delete_of_expired_answers_not_found=True,
+    acl_kept_as_grants=False,
+    # tempauth's groups of a user: its account (with and without AUTH_) and account:user.
+    acl_grantee_forms=("{project}", "AUTH_{project}", "{project}:{user_name}"),
+    referrer_acl_grants_listing=False,
+    write_acl_covers_container=False,
+    acl_headers_shown_to_owner_only=True,
+    missing_container_for_others_not_found=False,
+    temp_url_digests=("sha1", "sha256", "sha512"),
+    temp_url_container_keys=True,
+    temp_url_prefix_signed_with_api_prefix=False,
+    temp_url_bad_signature_status=401,
+    temp_url_invalid_detail="401 Unauthorized: Temp URL invalid\n",
+    temp_url_incomplete_is_invalid=True,
+    temp_url_disposition_has_filename_star=True,
+    temp_url_reply_has_expires=True,
+    temp_url_hides_object_metadata=True,
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
 )

@@ -243,6 +243,9 @@ class Container:
     order: SortedNames = field(default_factory=SortedNames)
     bytes_used: int = 0
     last_modified: float = 0.0
+    # X-Container-Read / X-Container-Write as the server keeps them ("" for none).
+    read_acl: str = ""
+    write_acl: str = ""
 
     def put(self, obj: StoredObject) -> StoredObject | None:
         """Store ``obj``; return the object it replaced, if any."""
@@ -597,6 +600,8 @@ class FakeState:
                     "created": c.created,
                     "last_modified": c.last_modified,
                     "metadata": c.metadata,
+                    "read_acl": c.read_acl,
+                    "write_acl": c.write_acl,
                     "objects": [self._object_to_json(o) for o in c.objects.values()],
                 }
                 for c in account.containers.values()
@@ -636,6 +641,8 @@ class FakeState:
             for raw_object in raw_container["objects"]:
                 container.put(self._object_from_json(raw_object))
             container.last_modified = raw_container.get("last_modified", container.created)
+            container.read_acl = raw_container.get("read_acl", "")
+            container.write_acl = raw_container.get("write_acl", "")
             account.containers[container.name] = container
             account.order.add(container.name)
         return account

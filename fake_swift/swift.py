@@ -13,6 +13,18 @@ from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import quote, unquote, unquote_to_bytes
 
+from .access import (
+    AclError,
+    Requester,
+    TempUrl,
+    acl_allows,
+    clean_acl,
+    content_disposition,
+    expiry_time,
+    signature_matches,
+    signing_methods,
+    temp_url_query,
+)
 from .flavors import (
     MAX_DELETES_PER_REQUEST,
     MAX_MANIFEST_SEGMENTS,
@@ -92,6 +104,24 @@ class _Content:
     size: int
     etag: str
     headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Access:
+    """Whose account a request works on, and in what right."""
+
+    account_id: str
+    owner: bool  # the account's own token (else an ACL or a temp URL let it in)
+    temp_url: TempUrl | None = None
+
+
+# Headers only the owner of a container is shown (Swift).
+_OWNER_ONLY_HEADERS = (
+    "X-Container-Read",
+    "X-Container-Write",
+    "X-Container-Meta-Temp-Url-Key",
+    "X-Container-Meta-Temp-Url-Key-2",
+)
 
 
 class _Refusal(Exception):
@@ -180,14 +210,20 @@ class Swift:
             self._check_container_name(container_name)
         if object_name and self.flavor.object_name_checked_on_every_request:
             self._check_object_name(object_name)
-        self._authorize(request, project_id, container_name)
-        account = self.state.account(project_id)
+        access = self._authorize(request, project_id, container_name, object_name)
+        account = self.state.account(access.account_id)
+        reply = self._dispatch(request, account, container_name, object_name)
+        if not access.owner and self.flavor.acl_headers_shown_to_owner_only:
+            for name in _OWNER_ONLY_HEADERS:
+                reply.headers.pop(name, None)
+        if access.temp_url is not None:
+            self._finish_temp_url(request, reply, access.temp_url, object_name)
+        return reply
+
+    def _dispatch(
+        self, request: Request, account: Account, container_name: str, object_name: str
+    ) -> Reply:
         method = request.method
-        if container_name and self.flavor.container_names_are_global:
-            owner = self.state.container_owner(container_name)
-            held_elsewhere = owner is not None and owner != project_id
-            if held_elsewhere and not (method == "PUT" and not object_name):
-                return self._error(403, "AccessDenied")
         if not container_name:
             handler = {
                 "GET": self._get_account,
@@ -246,17 +282,156 @@ class Swift:
             detail = f"Object name length of {length} longer than {MAX_OBJECT_NAME_LENGTH}"
             raise _Refusal(self._error(400, "InvalidObjectName", None if self._s3 else detail))
 
-    def _authorize(self, request: Request, project_id: str, container_name: str) -> None:
+    def _authorize(
+        self, request: Request, project_id: str, container_name: str, object_name: str
+    ) -> _Access:
+        """Whose account the request works on; a refusal when it may not."""
+        temp_url = temp_url_query(request.query)
+        if temp_url.complete or (temp_url.present and self.flavor.temp_url_incomplete_is_invalid):
+            return self._temp_url_access(request, project_id, container_name, object_name)
         token_id = request.headers.get("x-auth-token") or request.headers.get("x-storage-token")
+        requester = None
         if not token_id:
             if container_name and self.flavor.anonymous_container_requests_not_found:
                 raise self._not_found("container")
-            raise _Refusal(self._error(self.flavor.status_without_token, "AccessDenied"))
-        token = self.state.valid_token(token_id)
-        if token is None:
-            raise _Refusal(self._error(401, "AccessDenied"))
-        if token.project_id != project_id:
-            raise _Refusal(self._error(403, "AccessDenied"))
+        else:
+            token = self.state.valid_token(token_id)
+            if token is None:
+                raise _Refusal(self._error(401, "AccessDenied"))
+            requester = self._requester(token.user_id, token.project_id)
+        holder = project_id
+        if container_name and self.flavor.container_names_are_global:
+            holder = self.state.container_owner(container_name) or project_id
+        if requester is not None and requester.project_id == holder:
+            return _Access(holder, owner=True)
+        if not container_name:
+            raise self._denied(requester)
+        return self._acl_access(request, holder, container_name, object_name, requester)
+
+    def _requester(self, user_id: str, project_id: str | None) -> Requester:
+        with self.state.lock:
+            user = self.state.users.get(user_id)
+            project = self.state.projects.get(project_id or "")
+        return Requester(
+            project_id=project_id or "",
+            project_name=project.name if project else "",
+            user_id=user_id,
+            user_name=user.name if user else "",
+        )
+
+    def _denied(self, requester: Requester | None) -> _Refusal:
+        if requester is None:
+            return _Refusal(self._error(self.flavor.status_without_token, "AccessDenied"))
+        return _Refusal(self._error(403, "AccessDenied"))
+
+    def _acl_access(
+        self,
+        request: Request,
+        holder: str,
+        container_name: str,
+        object_name: str,
+        requester: Requester | None,
+    ) -> _Access:
+        """Another project's (or an anonymous) request, let in by the container's ACLs."""
+        with self.state.lock:
+            account = self.state.accounts.get(holder)
+            container = account.containers.get(container_name) if account else None
+            read_acl = container.read_acl if container else ""
+            write_acl = container.write_acl if container else ""
+        method = request.method
+        if container is None:
+            if self.flavor.missing_container_for_others_not_found and requester is not None:
+                raise self._not_found("container")
+            raise self._denied(requester)
+        if not object_name and method == "PUT":
+            if self.flavor.container_names_are_global:
+                raise _Refusal(self._error(409, "BucketAlreadyExists"))
+            raise self._denied(requester)
+        forms = self.flavor.acl_grantee_forms
+        referer = request.headers.get("referer")
+        if method in ("GET", "HEAD"):
+            acl, listing = read_acl, not object_name
+        elif object_name and method in ("PUT", "POST", "DELETE", "COPY"):
+            acl, listing = write_acl, False
+        elif method in ("POST", "DELETE") and self.flavor.write_acl_covers_container:
+            acl, listing = write_acl, False
+        else:
+            raise self._denied(requester)
+        grants_listing = self.flavor.referrer_acl_grants_listing
+        if not acl_allows(acl, requester, forms, referer, listing, grants_listing):
+            raise self._denied(requester)
+        return _Access(holder, owner=False)
+
+    # temp URLs
+
+    def _temp_url_access(
+        self, request: Request, project_id: str, container_name: str, object_name: str
+    ) -> _Access:
+        """A request signed with the account's (or container's) temp URL key."""
+        temp_url = temp_url_query(request.query)
+        expires = expiry_time(temp_url.expires or "")
+        if not temp_url.complete or expires is None or expires <= time.time():
+            raise self._temp_url_refused(401)
+        bad = self.flavor.temp_url_bad_signature_status
+        if not object_name:
+            raise self._temp_url_refused(bad)
+        with self.state.lock:
+            account = self.state.accounts.get(project_id)
+            metadata = dict(account.metadata) if account else {}
+            container = account.containers.get(container_name) if account else None
+            if container is not None and self.flavor.temp_url_container_keys:
+                keys_from = [metadata, container.metadata]
+            else:
+                keys_from = [metadata]
+        keys = [
+            source[name]
+            for source in keys_from
+            for name in ("temp-url-key", "temp-url-key-2")
+            if source.get(name)
+        ]
+        path = unquote(request.path)
+        if temp_url.prefix is not None:
+            if not object_name.startswith(temp_url.prefix):
+                raise self._temp_url_refused(bad)
+            folder = path[: len(path) - len(object_name)]
+            candidates = [folder]
+            if not self.flavor.temp_url_prefix_signed_with_api_prefix:
+                candidates.append(_without_api_mount(folder))
+            paths = [f"prefix:{folder}{temp_url.prefix}" for folder in candidates]
+        else:
+            paths = [path, _without_api_mount(path)]
+        methods = signing_methods(request.method)
+        digests = self.flavor.temp_url_digests
+        signature = temp_url.signature or ""
+        expires_text = temp_url.expires or ""
+        if not signature_matches(signature, digests, keys, methods, paths, expires_text):
+            raise self._temp_url_refused(bad)
+        return _Access(project_id, owner=False, temp_url=temp_url)
+
+    def _temp_url_refused(self, status: int) -> _Refusal:
+        detail = self.flavor.temp_url_invalid_detail
+        return _Refusal(self._error(status, "AccessDenied", detail))
+
+    def _finish_temp_url(
+        self, request: Request, reply: Reply, temp_url: TempUrl, object_name: str
+    ) -> None:
+        """A temp URL GET or HEAD names a download file name (and Swift its expiry)."""
+        if request.method not in ("GET", "HEAD") or reply.status >= 300:
+            return
+        kept = reply.headers.pop("Content-Disposition", None)
+        star = self.flavor.temp_url_disposition_has_filename_star
+        reply.headers["Content-Disposition"] = content_disposition(
+            temp_url, object_name, kept, star
+        )
+        if self.flavor.temp_url_reply_has_expires:
+            reply.headers["Expires"] = formatdate(expiry_time(temp_url.expires or ""), usegmt=True)
+        if self.flavor.temp_url_hides_object_metadata:
+            for name in list(reply.headers):
+                lower = name.lower()
+                if lower.startswith("x-object-meta-") and not lower.startswith(
+                    "x-object-meta-public-"
+                ):
+                    del reply.headers[name]
 
     def _error(self, status: int, s3_code: str, detail: str | None = None) -> Reply:
         body = detail if detail is not None else self.flavor.error_body(status, s3_code)
@@ -420,16 +595,22 @@ class Swift:
             }
             for key, value in container.metadata.items():
                 headers[meta_header_name("X-Container-Meta-", key)] = value
+            if container.read_acl:
+                headers["X-Container-Read"] = container.read_acl
+            if container.write_acl:
+                headers["X-Container-Write"] = container.write_acl
         return headers
 
     def _put_container(self, request: Request, account: Account, name: str) -> Reply:
         self._check_container_name(name)
         self._check_metadata(request, "container")
+        acls = self._sent_acls(request)
         with self.state.lock:
             container = account.containers.get(name)
             if container is not None:
                 metadata = self._updated_metadata(container.metadata, request, "container")
                 container.metadata = metadata
+                self._apply_acls(container, acls)
                 return self._accepted()
             if self.flavor.container_names_are_global:
                 owner = self.state.container_owner(name)
@@ -438,10 +619,33 @@ class Swift:
             now = time.time()
             container = Container(name, now, last_modified=now)
             update_metadata(container.metadata, request.headers, "container")
+            self._apply_acls(container, acls)
             account.containers[name] = container
             account.order.add(name)
             account.written = True
         return Reply(201, {"Content-Type": self.flavor.write_reply_content_type})
+
+    def _sent_acls(self, request: Request) -> dict[str, str]:
+        """The ACL headers a container PUT or POST sends, cleaned ("" removes one)."""
+        acls = {}
+        for header, attribute in (
+            ("x-container-read", "read_acl"),
+            ("x-container-write", "write_acl"),
+        ):
+            value = request.headers.get(header)
+            if value is None:
+                continue
+            try:
+                acls[attribute] = clean_acl(header, value, self.flavor.acl_kept_as_grants)
+            except AclError as refused:
+                detail = None if self._s3 else str(refused)
+                raise _Refusal(self._error(400, "InvalidArgument", detail)) from None
+        return acls
+
+    @staticmethod
+    def _apply_acls(container: Container, acls: dict[str, str]) -> None:
+        for attribute, value in acls.items():
+            setattr(container, attribute, value)
 
     def _check_metadata(self, request: Request, kind: str, body_etag: str | None = None) -> None:
         """Refuse the request if its metadata breaks the flavor's limits."""
@@ -515,8 +719,10 @@ class Swift:
     def _post_container(self, request: Request, account: Account, name: str) -> Reply:
         self._check_metadata(request, "container")
         container = self._container(account, name)
+        acls = self._sent_acls(request)
         with self.state.lock:
             container.metadata = self._updated_metadata(container.metadata, request, "container")
+            self._apply_acls(container, acls)
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def _delete_container(self, request: Request, account: Account, name: str) -> Reply:
@@ -1123,6 +1329,12 @@ def _level(request: Request) -> str:
     if len(parts) == 2 or not parts[2]:
         return "container"
     return "object"
+
+
+def _without_api_mount(path: str) -> str:
+    """``/swift/v1/...`` as ``/v1/...``: the path a client may sign for a temp URL."""
+    mount = API_PREFIX[: -len("v1/")]
+    return path[len(mount) - 1 :] if path.startswith(mount) else path
 
 
 def _wanted_format(request: Request) -> str:
