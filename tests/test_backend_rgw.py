@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 import swiftclient
+
 from backends.common import RealServer
 from backends.rgw import (
     MAIN_USER,

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 import swiftclient
+from swiftclient.service import SwiftService, SwiftUploadObject
+from swiftclient.utils import generate_temp_url
+
 from backends.common import RealServer
 from backends.swift import (
     MAIN_KEY,
@@ -24,8 +27,6 @@ from backends.swift import (
     swift_update_counts,
 )
 from conftest import scratch_folder
-from swiftclient.service import SwiftService, SwiftUploadObject
-from swiftclient.utils import generate_temp_url
 
 pytestmark = pytest.mark.real
 

@@ -5,11 +5,11 @@ import re
 import pytest
 import requests
 import swiftclient
-from conftest import expected
 
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, load_example
 from allas_examples.tour import run_tour
+from conftest import expected
 
 
 @pytest.mark.parametrize("lang", ["en", "fi"])

@@ -3,10 +3,10 @@
 import pytest
 import requests
 import swiftclient
-from conftest import expected
 
 from allas_examples.connection import connect
 from allas_examples.errors import describe, redact
+from conftest import expected
 
 
 @pytest.fixture

@@ -5,12 +5,12 @@ import os
 
 import pytest
 import swiftclient
-from conftest import expected
 
 from allas_examples.connection import connect
 from allas_examples.course import load_example
 from allas_examples.errors import AllasExampleError
 from allas_examples.files import atomic_write
+from conftest import expected
 
 create = load_example("create_bucket")
 upload = load_example("upload_object")

@@ -267,7 +267,7 @@ def test_swift_cli_round_trip(server, tmp_path):
     assert "Meta Color: blue" in swift_cli(server, work, "stat", "cli-bucket", "data.bin")
     assert "Meta Owner: John" in swift_cli(server, work, "stat", "cli-bucket")
 
-    # The fake does not check temporary URLs: the command only has to make one.
+    # The command only signs the URL, with a key the account does not hold: not fetched.
     url = swift_cli(
         server, work, "tempurl", "GET", "3600", f"{server.storage_url}/cli-bucket/data.bin", "k"
     ).strip()

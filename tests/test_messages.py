@@ -4,9 +4,9 @@ import re
 import string
 
 import pytest
-from conftest import ROOT
 
 from allas_examples import messages
+from conftest import ROOT
 
 
 def placeholders(sentence: str) -> set[str]:

@@ -12,10 +12,10 @@ import uuid
 
 import pytest
 import swiftclient
-from conftest import expected
 
 from allas_examples import cli, script
 from allas_examples.course import EXAMPLES, example_path
+from conftest import expected
 
 
 @pytest.fixture

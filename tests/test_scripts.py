@@ -4,10 +4,10 @@ import hashlib
 import re
 
 import pytest
-from conftest import expected
 
 from allas_examples import script
 from allas_examples.course import EXAMPLES
+from conftest import expected
 
 SAMPLE = script.SAMPLE_TEXT.encode("utf-8")
 SAMPLE_MD5 = hashlib.md5(SAMPLE).hexdigest()

@@ -14,9 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS_DIR, clean_environment
 
 from allas_examples import script
+from conftest import SEEDS_DIR, clean_environment
 
 if not SEEDS_DIR.is_dir():
     reason = f"CSC's pages are expected in {SEEDS_DIR}"
