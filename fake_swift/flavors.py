@@ -177,6 +177,10 @@ class Flavor:
     # RGW marks an SLO manifest with X-Object-Meta-Static-Large-Object: True, and its
     # ?multipart-manifest=get is the manifest object as stored (an empty object).
     slo_marked_in_user_metadata: bool
+    # An SLO's segment ETags are checked against the segments when the manifest is put
+    # and again when it is read (Swift; a changed segment is a 409). RGW takes the
+    # manifest's ETags as given (the manifest's ETag is computed from them), never checks.
+    slo_segment_etags_checked: bool
     # The container name rules (minimum length) apply to every request, not only PUT.
     container_name_checked_on_every_request: bool
     # RGW accounts (users) exist from the start; a Swift account is only created by
@@ -213,6 +217,11 @@ class Flavor:
     # A path that is not UTF-8: Swift 412 "Invalid UTF8 or contains NULL"; RGW 400
     # InvalidBucketName / InvalidObjectName.
     invalid_utf8_path_is_precondition_failed: bool
+    # A header name with a character that is not an HTTP token character (RFC 9110: not
+    # ASCII letters, digits or !#$%&'*+-.^_`|~; so any non-ASCII, "(", "@", "/", controls)
+    # is refused by RGW's HTTP front end with a bare 400 (Content-Length: 0 and nothing
+    # else), whatever the request; Swift takes it (and stores such metadata names).
+    header_names_must_be_tokens: bool
     # A Content-Length over max_file_size: the status (RGW says 400 EntityTooLarge) and
     # the reply's Content-Type (None: error_content_type).
     too_large_status: int
@@ -367,6 +376,7 @@ RGW = Flavor(
     not_modified_is_bare=True,
     error_bodies_follow_format=True,
     slo_marked_in_user_metadata=True,
+    slo_segment_etags_checked=False,
     container_name_checked_on_every_request=True,
     accounts_exist_before_first_write=True,
     max_meta_name_length=80,
@@ -384,6 +394,7 @@ RGW = Flavor(
     object_name_limit_counts_bytes=True,
     object_name_checked_on_every_request=True,
     invalid_utf8_path_is_precondition_failed=False,
+    header_names_must_be_tokens=True,
     too_large_status=400,
     too_large_content_type=None,
     plain_error_content_type=None,
@@ -523,6 +534,7 @@ SWIFT = Flavor(
     not_modified_is_bare=False,
     error_bodies_follow_format=False,
     slo_marked_in_user_metadata=False,
+    slo_segment_etags_checked=True,
     container_name_checked_on_every_request=False,
     accounts_exist_before_first_write=False,
     max_meta_name_length=128,
@@ -540,6 +552,7 @@ SWIFT = Flavor(
     object_name_limit_counts_bytes=False,
     object_name_checked_on_every_request=False,
     invalid_utf8_path_is_precondition_failed=True,
+    header_names_must_be_tokens=False,
     too_large_status=413,
     too_large_content_type="text/plain",
     plain_error_content_type="text/plain",

@@ -2,29 +2,37 @@
 
 Standard library only (``wsgiref`` with one thread per connection, since SwiftService
 opens several at once). Loopback only unless ``--public``. Ctrl-C or SIGTERM stops it;
-with ``--state DIR`` the store is saved after every write and again on exit.
+with ``--state DIR`` the store is saved after every write and again on exit. Faults are
+injected, and the request log read, through ``/_fake/`` (see :mod:`fake_swift.wsgi`).
+What it says to a person comes from ``allas_examples.messages`` in Finnish or English
+(``--lang``, else the scripts' rule); the ``export`` lines are shell and stay as they are.
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import shlex
 import signal
 import socket
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from socketserver import TCPServer, ThreadingMixIn
 from typing import Any
 from urllib.parse import urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
+from allas_examples import messages
+from allas_examples.messages import text
+
+from .faults import Faults
 from .flavors import get_flavor
 from .keystone import STORAGE_ROOT
 from .state import FakeState
-from .wsgi import create_app
+from .wsgi import DropConnection, FakeAllasApp, create_app, is_loopback
+
+__all__ = ["exports", "is_loopback", "main", "serve", "storage_url"]
 
 EXAMPLE_USER = "John"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -34,11 +42,41 @@ class _RequestHandler(WSGIRequestHandler):
     def get_environ(self) -> dict[str, Any]:
         environ = super().get_environ()
         environ["RAW_URI"] = self.path  # the target as sent, still percent-encoded
+        if self.headers.get("Content-Type") is None:
+            # wsgiref fills in email.message's default, text/plain: a request sent
+            # without a type must reach the service without one.
+            environ.pop("CONTENT_TYPE", None)
+        # http.server's parser stops at a header whose name is not a token (it takes it
+        # for the start of a body): hand it and the headers after it on, so that the
+        # service answers as the real servers do.
+        rest = self.headers.get_payload()
+        for line in rest.splitlines() if isinstance(rest, str) else ():
+            name, colon, value = line.partition(":")
+            if not (colon and name) or name != name.strip():
+                continue
+            key = name.replace("-", "_").upper()
+            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                key = "HTTP_" + key
+            environ.setdefault(key, value.strip())
         return environ
 
     def log_message(self, format: str, *args: Any) -> None:
         # Request lines only (method, path, status, size): never headers, so no tokens.
         sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+
+
+def _logging_drops(app: FakeAllasApp) -> Callable[..., Any]:
+    """``app``, writing a log line for each connection it drops (wsgiref logs none)."""
+
+    def logged(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        try:
+            return app(environ, start_response)
+        except DropConnection:
+            request = f"{environ['REQUEST_METHOD']} {environ.get('RAW_URI', '')}"
+            sys.stderr.write(f'{environ.get("REMOTE_ADDR", "-")} - "{request}" dropped\n')
+            raise
+
+    return logged
 
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
@@ -76,7 +114,7 @@ class _Saver:
                 self.state.save()
             except OSError as error:
                 if not self.failed:
-                    print(f"fake_swift: cannot save the state: {error}", file=sys.stderr)
+                    print(text("serve_cannot_save", error=error), file=sys.stderr)
                 self.failed = True
                 return
             self._saved = covered
@@ -86,51 +124,48 @@ class _Saver:
             self.state.save()
 
 
-def _user_spec(text: str) -> tuple[str, str, str]:
-    name_password, at, project = text.rpartition("@")
+def _user_spec(value: str) -> tuple[str, str, str]:
+    name_password, at, project = value.rpartition("@")
     name, colon, password = name_password.partition(":")
     if not (at and colon and name and password and project):
-        raise argparse.ArgumentTypeError(f"expected NAME:PASSWORD@PROJECT, got {text!r}")
+        raise argparse.ArgumentTypeError(text("serve_bad_user", value=value))
     return name, password, project
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its complaints put in the catalog's sentence and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        messages.warn(text("usage_error", detail=message))
+        sys.exit(2)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m fake_swift",
-        description="The fake Allas (Swift API + Keystone v3) for tests and courses.",
+    """The command line, its help in the language already chosen (see :func:`main`)."""
+    parser = _Parser(prog="python -m fake_swift", description=text("serve_description"))
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     serve = commands.add_parser(
-        "serve",
-        help="serve the fake over HTTP",
-        description="Serve the fake Allas over HTTP and print the OS_* variables to use it.",
+        "serve", help=text("serve_help"), description=text("serve_help_description")
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
-    serve.add_argument("--port", type=int, default=0, help="port (default: a free one)")
-    serve.add_argument("--flavor", choices=("rgw", "swift"), default="rgw")
+    serve.add_argument("--host", default="127.0.0.1", help=text("serve_help_host"))
+    serve.add_argument("--port", type=int, default=0, help=text("serve_help_port"))
+    serve.add_argument(
+        "--flavor", choices=("rgw", "swift"), default="rgw", help=text("serve_help_flavor")
+    )
     serve.add_argument(
         "--user",
         action="append",
         type=_user_spec,
         default=[],
         metavar="NAME:PASSWORD@PROJECT",
-        help="add a user (repeatable); the first one is printed (default: John)",
+        help=text("serve_help_user"),
     )
-    serve.add_argument("--state", type=Path, metavar="DIR", help="load and save the store here")
-    serve.add_argument(
-        "--public", action="store_true", help="allow a --host that is not a loopback address"
-    )
+    serve.add_argument("--state", type=Path, metavar="DIR", help=text("serve_help_state"))
+    serve.add_argument("--public", action="store_true", help=text("serve_help_public"))
+    serve.add_argument("--lang", choices=messages.LANGUAGES, help=text("help_lang"))
     return parser
-
-
-def is_loopback(host: str) -> bool:
-    """127.0.0.0/8, ::1 or localhost."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _url_host(host: str) -> str:
@@ -181,46 +216,47 @@ def serve(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     if not args.public and not is_loopback(args.host):
-        print(
-            f"fake_swift: refusing to listen on {args.host}, which is not a loopback address "
-            "(anyone who reaches it can log in with the printed password); "
-            "add --public if you mean it.",
-            file=sys.stderr,
-        )
+        print(text("serve_refused_host", host=args.host), file=sys.stderr)
         return 2
     try:
         family = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0][0]
     except socket.gaierror as error:
-        print(f"fake_swift: cannot resolve --host {args.host}: {error}", file=sys.stderr)
+        print(text("serve_cannot_resolve", host=args.host, error=error), file=sys.stderr)
         return 2
     try:
         state = FakeState(args.state)
     except (ValueError, OSError) as error:
-        print(f"fake_swift: cannot load the state in {args.state}: {error}", file=sys.stderr)
+        print(text("serve_cannot_load", path=args.state, error=error), file=sys.stderr)
         return 2
     try:
         for name, password, project in args.user:
             state.add_user(name, password, project)
         saver = _Saver(state) if args.state is not None else None
         app = create_app(
-            state, get_flavor(args.flavor), on_write=saver.after_write if saver else None
+            state,
+            get_flavor(args.flavor),
+            on_write=saver.after_write if saver else None,
+            faults=Faults(expire_tokens=state.expire_tokens),
         )
         server_class = type("Server", (_ThreadingWSGIServer,), {"address_family": family})
         try:
             server = server_class((args.host, args.port), _RequestHandler)
         except OSError as error:
-            print(f"fake_swift: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+            message = text("serve_cannot_listen", host=args.host, port=args.port, error=error)
+            print(message, file=sys.stderr)
             return 1
-        server.set_app(app)
+        server.set_app(_logging_drops(app))
         host, port = server.server_address[:2]
         origin = f"http://{_url_host(host)}:{port}"
         first = args.user[0][0] if args.user else EXAMPLE_USER
         user = state.find_user_by_name(first)
-        for name, value in exports(state, first, origin):
-            print(f"export {name}={shlex.quote(value)}")
-        print(f"# Storage URL: {storage_url(origin, user.default_project_id)}")
-        print(f"Serving on {origin} (Ctrl-C stops)", flush=True)
         try:
+            # Inside the try: a stop that comes right after the serving line still
+            # closes the server and says so.
+            for name, value in exports(state, first, origin):
+                print(f"export {name}={shlex.quote(value)}")
+            print(text("serve_storage_url", url=storage_url(origin, user.default_project_id)))
+            print(text("serve_serving", origin=origin), flush=True)
             server.serve_forever()
         except _Stop:
             pass
@@ -232,16 +268,24 @@ def _serve(args: argparse.Namespace) -> int:
             try:
                 saver.save()
             except OSError as error:
-                print(f"fake_swift: cannot save the state: {error}", file=sys.stderr)
+                print(text("serve_cannot_save", error=error), file=sys.stderr)
                 return 1
-        print("Stopped.", flush=True)
+        print(text("serve_stopped"), flush=True)
         return 0
     finally:
         state.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m fake_swift serve [options]``; returns the exit code."""
+    """``python -m fake_swift serve [options]``; returns the exit code.
+
+    The language is chosen before the parser is built, so that its help is in it too.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang")
+    known, _ = early.parse_known_args(argv)
+    messages.set_language(messages.resolve_language(known.lang))
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)

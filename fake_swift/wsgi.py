@@ -6,23 +6,40 @@ for Keystone, ``a3s.fi`` for Swift). Here both share one origin, so the path dec
 Keystone writes Allas' own URLs into its documents (catalog, discovery links); this
 layer rewrites them to the origin the client reached, so that a login through
 ``http://127.0.0.1:PORT/v3`` leads to ``http://127.0.0.1:PORT/swift/v1/AUTH_<id>``.
+
+Given a :class:`~fake_swift.faults.Faults`, the app consults it as the responses
+transport does (fail, drop, delay, expire, and the request log), and answers its admin
+endpoints under ``/_fake/``, a path the Swift API never uses, to loopback clients only:
+
+    POST   /_fake/faults          {"kind": "fail", "n": 2, "status": 503, "method": "PUT",
+                                   "path": "^/swift/", "after": 0, "seconds": 0}
+    DELETE /_fake/faults          cancel every pending fault
+    GET    /_fake/requests        the request log as JSON (method, path, query, status)
+    DELETE /_fake/requests        empty the log
+    POST   /_fake/expire-tokens   every token issued so far expires now
+
+A dropped connection raises :class:`DropConnection`, which wsgiref's handler takes for
+a client gone away: it writes nothing and the server closes the socket.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import Any, BinaryIO
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from .faults import Action, Faults, RequestRecord, reason_phrase, sleep
 from .flavors import Flavor, get_flavor
 from .keystone import AUTH_URL, STORAGE_ROOT, Keystone
-from .messages import Reply, Request
+from .messages import Reply, Request, json_reply
 from .state import FakeState
 from .swift import Swift
 
-__all__ = ["FakeAllasApp", "create_app"]
+__all__ = ["ADMIN_PREFIX", "DropConnection", "FakeAllasApp", "create_app", "is_loopback"]
 
 CHUNK_SIZE = 65536
 # After a reply, what the service left unread of a request body is read and dropped, up
@@ -42,6 +59,20 @@ _HOP_BY_HOP = frozenset(
         "upgrade",
     }
 )
+# The admin endpoints live under this path, which the Swift API never uses.
+ADMIN_PREFIX = "/_fake/"
+# The biggest JSON document an admin endpoint reads.
+ADMIN_BODY_LIMIT = 64 * 1024
+FAULT_KINDS = ("fail", "drop", "delay", "expire")
+_FAULT_FIELDS = {
+    "kind": str,
+    "n": int,
+    "status": int,
+    "method": (str, type(None)),
+    "path": (str, type(None)),
+    "after": int,
+    "seconds": (int, float),
+}
 # Characters a percent-encoded path keeps as they are (when the server gives no raw URI).
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
@@ -69,6 +100,28 @@ ALLAS_ORIGIN = _allas_origins()
 
 class BadRequestBody(Exception):
     """The request body was cut short or its chunked framing is broken."""
+
+
+class DropConnection(ConnectionAbortedError):
+    """Raised by the app for a ``drop`` fault: close the connection without a reply.
+
+    A ConnectionAbortedError, because wsgiref's handler takes one for a client that went
+    away: it writes nothing, and the server then closes the socket, so the client sees
+    the connection closed before any reply (as ``requests.ConnectionError``). Other
+    WSGI servers may log it and answer 500 instead.
+    """
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 (also as an IPv4-mapped address) or localhost."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
 
 
 class _RequestBody:
@@ -262,7 +315,9 @@ class FakeAllasApp:
     ``origin`` fixes the URLs Keystone hands out (``http://127.0.0.1:8080``); by default
     they follow the Host the client reached. ``on_write`` is called after each request
     that may have changed the store (a Swift PUT, POST, DELETE or COPY), before the
-    client gets the reply.
+    client gets the reply. ``faults`` (optional) is consulted before each request
+    reaches a service, records how each was answered, and is what the admin endpoints
+    under ``/_fake/`` act on (see the module docstring).
     """
 
     def __init__(
@@ -271,14 +326,43 @@ class FakeAllasApp:
         swift: Handler,
         origin: str | None = None,
         on_write: Callable[[], None] | None = None,
+        faults: Faults | None = None,
     ) -> None:
         self.keystone = keystone
         self.swift = swift
         self.origin = origin.rstrip("/") if origin else None
         self.on_write = on_write
+        self.faults = faults
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request, body = to_request(environ)
+        faults = self.faults
+        if faults is not None and is_admin_path(request.path):
+            reply = self._admin(request, environ, faults)
+            body.drain()
+            return self._respond(reply, request.method, start_response)
+        action = faults.before(request.method, request.path) if faults else Action()
+        sleep(action.delay)
+        if faults is not None and action.drop:
+            faults.record(request.method, request.path, request.query, None)
+            body.drain()
+            raise DropConnection(f"fake Allas dropped {request.method} {request.path}")
+        if action.fail_status is not None:
+            reply = Reply(
+                action.fail_status,
+                {"Content-Type": "text/plain; charset=utf-8"},
+                reason_phrase(action.fail_status).encode(),
+            )
+        else:
+            reply = self._serve(request, environ)
+        # Read what the service left unread, so the client is not cut off mid-send;
+        # a remainder past DRAIN_LIMIT is left to the closing connection.
+        body.drain()
+        if faults is not None:
+            faults.record(request.method, request.path, request.query, reply.status)
+        return self._respond(reply, request.method, start_response)
+
+    def _serve(self, request: Request, environ: dict[str, Any]) -> Reply:
         is_keystone = is_keystone_path(request.path)
         try:
             reply = (self.keystone if is_keystone else self.swift)(request)
@@ -288,12 +372,127 @@ class FakeAllasApp:
             reply = point_at(reply, self.origin or request_origin(environ))
         elif request.method in WRITE_METHODS and self.on_write is not None:
             self.on_write()
-        # Read what the service left unread, so the client is not cut off mid-send;
-        # a remainder past DRAIN_LIMIT is left to the closing connection.
-        body.drain()
-        status, headers, iterable = to_response(reply, request.method)
+        return reply
+
+    @staticmethod
+    def _respond(reply: Reply, method: str, start_response: StartResponse) -> Iterable[bytes]:
+        status, headers, iterable = to_response(reply, method)
         start_response(status, headers)
         return iterable
+
+    def _admin(self, request: Request, environ: dict[str, Any], faults: Faults) -> Reply:
+        """The ``/_fake/`` endpoints: faults, the request log, token expiry."""
+        if not is_loopback(environ.get("REMOTE_ADDR", "")):
+            return _text_reply(403, "The /_fake/ endpoints answer loopback clients only.")
+        endpoint = request.path[len(ADMIN_PREFIX) :].rstrip("/")
+        methods = _ADMIN_METHODS.get(endpoint)
+        if methods is None:
+            known = ", ".join(f"{ADMIN_PREFIX}{name}" for name in _ADMIN_METHODS)
+            return _text_reply(404, f"No such endpoint; the fake's own are {known}.")
+        if request.method not in methods:
+            reply = _text_reply(405, f"{request.path} takes {' or '.join(methods)}.")
+            reply.headers["Allow"] = ", ".join(methods)
+            return reply
+        if endpoint == "requests":
+            if request.method == "DELETE":
+                faults.clear_log()
+                return Reply(204)
+            return json_reply(200, [record_document(r) for r in faults.log()])
+        if endpoint == "expire-tokens":
+            faults.expire_tokens()
+            return Reply(204)
+        if request.method == "DELETE":
+            faults.clear()
+            return Reply(204)
+        try:
+            rule = fault_rule(_read_limited(request.body, ADMIN_BODY_LIMIT))
+            faults.add(
+                rule["kind"],
+                rule["n"],
+                rule["method"],
+                rule["path"],
+                rule["after"],
+                status=rule["status"],
+                seconds=rule["seconds"],
+            )
+        except (ValueError, re.error, BadRequestBody) as error:
+            return _text_reply(400, f"{error}")
+        return json_reply(201, rule)
+
+
+_ADMIN_METHODS = {
+    "faults": ("POST", "DELETE"),
+    "requests": ("GET", "DELETE"),
+    "expire-tokens": ("POST",),
+}
+
+
+def is_admin_path(path: str) -> bool:
+    """Whether ``path`` is one of the fake's own endpoints (``/_fake/...``)."""
+    return path == ADMIN_PREFIX.rstrip("/") or path.startswith(ADMIN_PREFIX)
+
+
+def _text_reply(status: int, text: str) -> Reply:
+    return Reply(status, {"Content-Type": "text/plain; charset=utf-8"}, f"{text}\n".encode())
+
+
+def _read_limited(chunks: Iterable[bytes], limit: int) -> bytes:
+    data = b""
+    for chunk in chunks:
+        data += chunk
+        if len(data) > limit:
+            raise ValueError(f"the JSON document is over {limit} bytes")
+    return data
+
+
+def fault_rule(raw: bytes) -> dict[str, Any]:
+    """A fault as ``POST /_fake/faults`` takes it, checked, with the defaults filled in.
+
+    ``kind`` is required; ``n`` (1), ``status`` (503), ``method``, ``path`` (a regular
+    expression searched in the URL path), ``after`` (0) and ``seconds`` (0, for
+    ``delay``) are as in :meth:`fake_swift.MockAllas.fail_next`.
+    """
+    try:
+        document = json.loads(raw or b"null")
+    except ValueError:
+        raise ValueError("the body is not JSON") from None
+    if not isinstance(document, dict):
+        raise ValueError('expected a JSON object such as {"kind": "fail", "n": 2}')
+    unknown = sorted(set(document) - set(_FAULT_FIELDS))
+    if unknown:
+        raise ValueError(f"unknown fields {unknown}; the fields are {list(_FAULT_FIELDS)}")
+    rule: dict[str, Any] = {
+        "kind": None,
+        "n": 1,
+        "status": 503,
+        "method": None,
+        "path": None,
+        "after": 0,
+        "seconds": 0.0,
+    }
+    for name, value in document.items():
+        kinds = _FAULT_FIELDS[name]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            raise ValueError(f"{name!r} has the wrong type: {value!r}")
+        rule[name] = value
+    if rule["kind"] not in FAULT_KINDS:
+        raise ValueError(f"'kind' must be one of {list(FAULT_KINDS)}")
+    if rule["path"] is not None:
+        re.compile(rule["path"])
+    if rule["method"] is not None:
+        rule["method"] = rule["method"].upper()
+    rule["seconds"] = float(rule["seconds"])
+    return rule
+
+
+def record_document(record: RequestRecord) -> dict[str, Any]:
+    """One entry of ``GET /_fake/requests``."""
+    return {
+        "method": record.method,
+        "path": record.path,
+        "query": record.query,
+        "status": record.status,
+    }
 
 
 def to_response(reply: Reply, method: str) -> tuple[str, list[tuple[str, str]], _ReplyBody]:
@@ -330,7 +529,16 @@ def create_app(
     flavor: str | Flavor = "rgw",
     origin: str | None = None,
     on_write: Callable[[], None] | None = None,
+    faults: Faults | None = None,
 ) -> FakeAllasApp:
-    """A WSGI app over ``state``, with the services built as ``MockAllas`` builds them."""
+    """A WSGI app over ``state``, with the services built as ``MockAllas`` builds them.
+
+    ``faults`` defaults to a new :class:`Faults` over ``state``'s tokens (the app's
+    ``faults`` attribute); pass one of your own to share it.
+    """
     chosen = get_flavor(flavor) if isinstance(flavor, str) else flavor
-    return FakeAllasApp(Keystone(state).handle, Swift(state, chosen).handle, origin, on_write)
+    if faults is None:
+        faults = Faults(expire_tokens=state.expire_tokens)
+    return FakeAllasApp(
+        Keystone(state).handle, Swift(state, chosen).handle, origin, on_write, faults
+    )

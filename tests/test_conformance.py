@@ -901,6 +901,46 @@ def expiry(p: Probe) -> None:
     p.request("delete container", "DELETE", c)
 
 
+def slo_limits(p: Probe) -> None:
+    """Manifests that name segments wrongly, too many or none (one segment, reused)."""
+    c = p.name("c")
+    segment = b"0123456789"
+    right = hashlib.md5(segment).hexdigest()
+    path = f"/{c}/seg"
+    one = {"path": path, "etag": right, "size_bytes": 10}
+    missing = {"path": f"/{c}/absent", "etag": None, "size_bytes": None}
+    manifests = {
+        "wrong-etag": [{**one, "etag": "0" * 32}],
+        "missing": [missing],
+        "wrong-size": [{**one, "size_bytes": 11}],
+        # One segment path only: Swift checks each path once, concurrently, and lists
+        # the problems of different paths in the order its checks finish.
+        "mixed": [one, {**one, "etag": "1" * 32}, {**one, "size_bytes": 9}],
+        "empty": [],
+        "over-limit": [one] * 1001,
+        "at-limit": [one] * 1000,
+    }
+    p.request("create container", "PUT", c)
+    p.request("put segment", "PUT", f"{c}/seg", data=segment)
+    for name, entries in manifests.items():
+        p.request(
+            f"put manifest {name}",
+            "PUT",
+            f"{c}/{name}",
+            params={"multipart-manifest": "put"},
+            data=json.dumps(entries).encode(),
+        )
+    # Not the empty one: RGW answers a HEAD or GET of it without a status line.
+    for name in ("wrong-etag", "missing", "over-limit", "at-limit"):
+        p.request(f"head {name}", "HEAD", f"{c}/{name}")
+    p.request("get wrong-etag", "GET", f"{c}/wrong-etag")
+    p.request("last bytes of at-limit", "GET", f"{c}/at-limit", headers={"Range": "bytes=-4"})
+    p.request("list container", "GET", c, params={"format": "json"}, record_body=False)
+    for name in ("seg", *manifests):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
 # --- container ACLs and temp URLs ---------------------------------------------------
 
 
@@ -1118,6 +1158,7 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "names": names,
     "malformed": malformed,
     "expiry": expiry,
+    "slo_limits": slo_limits,
     "container_acls": container_acls,
     "temp_urls": temp_urls,
 }

@@ -8,24 +8,29 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import json
 import os
 import queue
+import re
 import shlex
 import signal
 import subprocess
 import sys
 import threading
+import wsgiref.util
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 import swiftclient
 from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
-from allas_examples import script
+from allas_examples import messages, script
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, example_path
 from conftest import ROOT, clean_environment, expected
@@ -76,8 +81,14 @@ def _pump(stream, lines: queue.Queue) -> None:
 
 
 @contextlib.contextmanager
-def running_server(folder: Path, *args: str) -> Iterator[Server]:
-    """``python -m fake_swift serve --host 127.0.0.1 --port 0 ARGS`` until the block ends."""
+def running_server(
+    folder: Path, *args: str, environ: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """``python -m fake_swift serve --host 127.0.0.1 --port 0 ARGS`` until the block ends.
+
+    It has started when it prints its first line that is neither an export nor a
+    comment: the serving line, in whichever language.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     stderr_path = folder / f"server-{os.urandom(4).hex()}.err"
     with open(stderr_path, "wb") as stderr:
@@ -85,7 +96,7 @@ def running_server(folder: Path, *args: str) -> Iterator[Server]:
             [sys.executable, "-m", "fake_swift", "serve", "--host", "127.0.0.1", "--port", "0"]
             + list(args),
             cwd=folder,
-            env=clean_environment(),
+            env=clean_environment(**(environ or {})),
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
@@ -94,7 +105,7 @@ def running_server(folder: Path, *args: str) -> Iterator[Server]:
         lines: queue.Queue = queue.Queue()
         threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
         printed: list[str] = []
-        while not (printed and printed[-1].startswith("Serving on ")):
+        while not (printed and not printed[-1].startswith(("export ", "# "))):
             try:
                 line = lines.get(timeout=START_TIMEOUT)
             except queue.Empty:
@@ -107,11 +118,9 @@ def running_server(folder: Path, *args: str) -> Iterator[Server]:
             if line.startswith("export "):
                 name, _, value = line[len("export ") :].partition("=")
                 env[name] = shlex.split(value)[0]
-        origin = printed[-1].split()[2]
-        storage_url = next(line for line in printed if line.startswith("# Storage URL: "))
-        yield Server(
-            process, origin, env, storage_url.split(": ", 1)[1], printed, stderr_path, lines
-        )
+        origin = env["OS_AUTH_URL"].removesuffix("/v3")
+        storage_url = next(line for line in printed if line.startswith("# ")).rsplit(" ", 1)[1]
+        yield Server(process, origin, env, storage_url, printed, stderr_path, lines)
     finally:
         if process.poll() is None:
             os.kill(process.pid, signal.SIGTERM)
@@ -169,6 +178,7 @@ def test_prints_the_exports_of_john(server):
     }
     assert server.origin.startswith("http://127.0.0.1:")
     assert server.storage_url.startswith(f"{server.origin}/swift/v1/AUTH_")
+    assert server.stdout[-2] == f"# Storage URL: {server.storage_url}"
     assert server.stdout[-1] == f"Serving on {server.origin} (Ctrl-C stops)"
 
 
@@ -289,7 +299,9 @@ def test_swift_cli_round_trip(server, tmp_path):
 def test_examples_in_course_order(server, tmp_path, lang):
     work = tmp_path / "course"
     work.mkdir()
-    (work / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create it; here we do
+    (work / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create these; here we do
+    (work / "snake_folder").mkdir()
+    (work / "snake_folder" / "notes.txt").write_bytes(SAMPLE)
     outputs = {}
     for name in EXAMPLES:
         extra = ["--segment-size", "10"] if name == "upload_large_object" else []
@@ -328,9 +340,236 @@ def test_non_loopback_host_is_refused(tmp_path, host):
     )
     assert done.returncode == 2
     assert done.stdout == ""
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stderr == expected("en", "serve_refused_host", host=host) + "\n"
     assert "--public" in done.stderr and host in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- the language of what it says ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "environ", "lang"),
+    [
+        (["--lang", "fi"], {}, "fi"),
+        (["--lang", "en"], {"ALLAS_EXAMPLES_LANG": "fi"}, "en"),
+        ([], {"ALLAS_EXAMPLES_LANG": "fi"}, "fi"),
+        ([], {"LANG": "fi_FI.UTF-8"}, "fi"),
+        ([], {}, "en"),
+    ],
+)
+def test_refusal_is_in_the_chosen_language(tmp_path, options, environ, lang):
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_swift", "serve", "--host", "0.0.0.0", *options],
+        cwd=tmp_path,
+        env=clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr == expected(lang, "serve_refused_host", host="0.0.0.0") + "\n"
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_serving_and_stopping_lines_are_in_the_chosen_language(tmp_path, lang):
+    with running_server(tmp_path, "--lang", lang) as running:
+        # The exports are shell and stay as they are; the sentences follow --lang.
+        assert running.env["OS_USERNAME"] == "John"
+        assert running.stdout[-2] == expected(lang, "serve_storage_url", url=running.storage_url)
+        assert running.stdout[-1] == expected(lang, "serve_serving", origin=running.origin)
+        assert running.stop(signal.SIGINT) == 0
+        assert running.rest_of_stdout() == [expected(lang, "serve_stopped")]
+
+
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_help_and_usage_errors_are_in_the_chosen_language(lang):
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "fake_swift", "serve", "--lang", lang, *args],
+            cwd=ROOT,
+            env=clean_environment(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    helped = run("--help")
+    assert helped.returncode == 0
+    for key in ("serve_help_description", "serve_help_public"):
+        assert " ".join(expected(lang, key).split()[:3]) in " ".join(helped.stdout.split())
+    refused = run("--user", "nobody")
+    assert refused.returncode == 2
+    detail = "argument --user: " + expected(lang, "serve_bad_user", value="nobody")
+    assert refused.stderr == expected(lang, "usage_error", detail=detail) + "\n"
+
+
+def test_every_serve_key_the_server_uses_is_in_the_catalog():
+    source = (ROOT / "fake_swift" / "server.py").read_text(encoding="utf-8")
+    used = set(re.findall(r"""\btext\(\s*["']([a-z_]+)["']""", source))
+    assert {"serve_refused_host", "serve_serving", "serve_stopped"} <= used
+    assert used - set(messages.CATALOG) == set()
+    assert not re.search(r"""print\(\s*f?["'][A-Z]""", source), "a sentence outside the catalog"
+
+
+# --- faults over HTTP: the /_fake/ endpoints ------------------------------------------
+
+
+def admin(server: Server, method: str, endpoint: str, document: dict | None = None):
+    """A request to the server's own endpoints; returns (status, JSON or text)."""
+    response = requests.request(
+        method, f"{server.origin}/_fake/{endpoint}", json=document, timeout=30
+    )
+    if "json" in response.headers.get("Content-Type", ""):
+        return response.status_code, response.json()
+    return response.status_code, response.text
+
+
+def login(server: Server, **options) -> swiftclient.Connection:
+    """A keystoneauth session and swiftclient connection, as the examples make, with
+    short backoffs so that retries are quick."""
+    env = server.env
+    auth = v3.Password(
+        auth_url=env["OS_AUTH_URL"],
+        username=env["OS_USERNAME"],
+        password=env["OS_PASSWORD"],
+        user_domain_name=env["OS_USER_DOMAIN_NAME"],
+        project_name=env["OS_PROJECT_NAME"],
+        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
+    )
+    options = {"retries": 3, "starting_backoff": 0.01, "max_backoff": 0.05, **options}
+    return swiftclient.Connection(session=ksa_session.Session(auth=auth), **options)
+
+
+def log(server: Server, path: str = "") -> list[tuple[str, str, int | None]]:
+    """(method, path, status) of each logged request whose path contains ``path``."""
+    status, records = admin(server, "GET", "requests")
+    assert status == 200
+    return [(r["method"], r["path"], r["status"]) for r in records if path in r["path"]]
+
+
+def test_a_burst_of_503s_is_retried(server):
+    conn = login(server)
+    conn.put_container("retried")
+    rule = {"kind": "fail", "n": 2, "status": 503, "method": "PUT", "path": "/retried/"}
+    assert admin(server, "POST", "faults", rule) == (
+        201,
+        {**rule, "after": 0, "seconds": 0.0},
+    )
+    # From a file: swiftclient rewinds it to send it again (bytes it cannot retry).
+    conn.put_object("retried", "o.txt", io.BytesIO(b"made it"))
+    assert conn.get_object("retried", "o.txt")[1] == b"made it"
+    puts = [entry for entry in log(server, "/retried/o.txt") if entry[0] == "PUT"]
+    assert [status for _, _, status in puts] == [503, 503, 201]
+
+
+def test_a_dropped_connection_is_retried(server):
+    conn = login(server)
+    conn.put_container("dropped")
+    conn.put_object("dropped", "o.txt", b"still here")
+    admin(server, "POST", "faults", {"kind": "drop", "method": "GET", "path": "/dropped/o.txt"})
+    assert conn.get_object("dropped", "o.txt")[1] == b"still here"
+    assert [status for _, _, status in log(server, "/dropped/o.txt")] == [201, None, 200]
+    assert '"GET /swift/v1/' in server.stderr and '/dropped/o.txt" dropped' in server.stderr
+
+
+def test_a_dropped_connection_closes_without_a_reply(server):
+    admin(server, "POST", "faults", {"kind": "drop", "path": "^/v3$"})
+    with pytest.raises(http.client.RemoteDisconnected):
+        get(server.origin, "/v3")
+    assert get(server.origin, "/v3")[0] == 200  # one drop only
+
+
+def test_expired_tokens_lead_to_a_new_login(server):
+    conn = login(server)
+    conn.put_container("expiring")
+    assert [entry[0] for entry in log(server, "/auth/tokens")] == ["POST"]
+    assert admin(server, "POST", "expire-tokens") == (204, "")
+    assert conn.head_container("expiring")["x-container-object-count"] == "0"
+    assert log(server, "/expiring")[-2:] == [
+        ("HEAD", f"{urlsplit(server.storage_url).path}/expiring", 401),
+        ("HEAD", f"{urlsplit(server.storage_url).path}/expiring", 204),
+    ]
+    assert [entry[0] for entry in log(server, "/auth/tokens")] == ["POST", "POST"]
+
+
+def test_expiry_after_some_requests_and_clearing(server):
+    conn = login(server)
+    conn.put_container("later")
+    admin(server, "POST", "faults", {"kind": "expire", "after": 1, "path": "/later"})
+    admin(server, "POST", "faults", {"kind": "fail", "n": 5, "path": "^/nothing-matches"})
+    assert admin(server, "DELETE", "faults") == (204, "")
+    conn.head_container("later")  # the expiry was cancelled with the rest
+    assert [status for _, _, status in log(server, "/later")] == [201, 204]
+
+
+def test_the_log_lists_the_requests(server):
+    conn = login(server)
+    conn.put_container("logged")
+    conn.put_object("logged", "a b.txt", b"x")
+    conn.get_container("logged", prefix="a")
+    account = urlsplit(server.storage_url).path
+    status, records = admin(server, "GET", "requests")
+    assert status == 200
+    assert records == [
+        {"method": "POST", "path": "/v3/auth/tokens", "query": {}, "status": 201},
+        {"method": "PUT", "path": f"{account}/logged", "query": {}, "status": 201},
+        {"method": "PUT", "path": f"{account}/logged/a%20b.txt", "query": {}, "status": 201},
+        {
+            "method": "GET",
+            "path": f"{account}/logged",
+            "query": {"format": "json", "prefix": "a"},
+            "status": 200,
+        },
+    ]
+    assert admin(server, "DELETE", "requests") == (204, "")
+    assert admin(server, "GET", "requests") == (200, [])  # its own requests are not logged
+
+
+@pytest.mark.parametrize(
+    ("document", "complaint"),
+    [
+        ({"kind": "explode"}, "'kind' must be one of"),
+        ({"n": 2}, "'kind' must be one of"),
+        ({"kind": "fail", "count": 2}, "unknown fields ['count']"),
+        ({"kind": "fail", "status": 700}, "not an HTTP status: 700"),
+        ({"kind": "fail", "n": "2"}, "'n' has the wrong type"),
+        ({"kind": "fail", "path": "("}, ""),
+        (["kind", "fail"], "expected a JSON object"),
+    ],
+)
+def test_bad_fault_documents_are_refused(server, document, complaint):
+    status, body = admin(server, "POST", "faults", document)
+    assert status == 400 and complaint in body
+
+
+def test_unknown_endpoints_and_methods(server):
+    assert admin(server, "GET", "nothing")[0] == 404
+    response = requests.get(f"{server.origin}/_fake/faults", timeout=30)
+    assert response.status_code == 405 and response.headers["Allow"] == "POST, DELETE"
+
+
+def test_the_endpoints_answer_loopback_clients_only():
+    from fake_swift.state import FakeState
+    from fake_swift.wsgi import create_app
+
+    state = FakeState(None)
+    try:
+        app = create_app(state)
+
+        def call(remote: str) -> str:
+            environ: dict = {"REMOTE_ADDR": remote, "REQUEST_METHOD": "GET"}
+            wsgiref.util.setup_testing_defaults(environ)
+            environ["PATH_INFO"] = "/_fake/requests"
+            answered: list[str] = []
+            b"".join(app(environ, lambda status, headers: answered.append(status)))
+            return answered[0]
+
+        assert call("127.0.0.1").startswith("200")
+        assert call("::ffff:127.0.0.1").startswith("200")
+        assert call("192.0.2.10").startswith("403")
+    finally:
+        state.close()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])

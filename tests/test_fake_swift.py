@@ -805,3 +805,23 @@ def test_invalid_utf8_and_long_names(each_flavor: MockAllas) -> None:
     name = "o" * 1023 + "é"  # 1024 characters, 1025 bytes
     assert raw("PUT", f"/names/{name}", data=b"x").status_code == (400 if rgw else 201)
     assert raw("PUT", "/" + "n" * 256).status_code == (400 if rgw else 201)
+
+
+def test_header_names_that_are_not_tokens(each_flavor: MockAllas) -> None:
+    # python-swiftclient sends metadata names as UTF-8 (its functional test
+    # test_post_object_unicode_header_name): RGW's front end refuses any header name
+    # that is not an HTTP token with a bare 400; Swift takes it.
+    conn = connect(each_flavor)
+    conn.put_container("hdr")
+    conn.put_object("hdr", "o", b"x")
+    rgw = each_flavor.flavor.name == "rgw"
+    for name in ("x-object-meta-\U0001f44d", "x-object-meta-a(b", "x-foo-\u00e4"):
+        response: dict = {}
+        try:
+            conn.post_object("hdr", "o", {name: "v"}, response_dict=response)
+        except swiftclient.ClientException as error:
+            assert rgw and error.http_status == 400, name
+            assert "x-trans-id" not in response["headers"]
+        else:
+            assert not rgw and response["status"] == 202, name
+    conn.post_object("hdr", "o", {"X-Object-Meta-A!#$%&'*+.^`|~_b": "v"})
