@@ -33,6 +33,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "run":
             command.add_argument("name", help=text("help_example_name"))
             command.add_argument("args", nargs=argparse.REMAINDER, help=text("help_example_args"))
+        if name == "tour":
+            command.add_argument("--step", action="store_true", help=text("course_help_step"))
     args = parser.parse_args(argv)
     messages.set_language(messages.resolve_language(args.lang))
     return {
@@ -78,7 +80,7 @@ def tour(args: argparse.Namespace) -> int:
             conn = connect()
             say("tour_start", target=text("tour_target_real", bucket=bucket))
             try:
-                run_tour(conn, bucket)
+                run_tour(conn, bucket, step=args.step)
             except BaseException:
                 clean_up(conn, bucket)
                 raise
@@ -87,7 +89,7 @@ def tour(args: argparse.Namespace) -> int:
 
             with mock_allas() as allas:
                 say("tour_start", target=text("tour_target_fake"))
-                run_tour(connect(allas.environ()), script.BUCKET)
+                run_tour(connect(allas.environ()), script.BUCKET, step=args.step)
     except (Exception, KeyboardInterrupt) as error:
         script.fail(error, args.debug, secrets)
     return EXIT_OK

@@ -1,15 +1,21 @@
 """The one place where the examples connect to Allas.
 
-Two ways in, as CSC documents them:
+Three ways in, as CSC documents them:
 - a password login through a keystoneauth1 v3 session, from the OpenStack RC file's
   ``OS_*`` variables (or the same values given explicitly);
+- an application credential (``OS_AUTH_TYPE=v3applicationcredential``), from the RC
+  file that Pouta gives for it;
 - a storage URL and token, as ``allas-conf`` exports them (``OS_STORAGE_URL``,
   ``OS_AUTH_TOKEN``).
+
+``read_rc_file`` reads an RC file's settings without running it.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import shlex
 from collections.abc import Mapping
 from urllib.parse import urlparse
 
@@ -27,12 +33,19 @@ PASSWORD_VARIABLES = (
     "OS_PROJECT_NAME",
 )
 TOKEN_VARIABLES = ("OS_STORAGE_URL", "OS_AUTH_TOKEN")
+APPLICATION_CREDENTIAL_VARIABLES = (
+    "OS_AUTH_URL",
+    "OS_APPLICATION_CREDENTIAL_ID",
+    "OS_APPLICATION_CREDENTIAL_SECRET",
+)
+APPLICATION_CREDENTIAL_AUTH_TYPE = "v3applicationcredential"
 
 
 def connect(environ: Mapping[str, str] | None = None) -> swiftclient.Connection:
     """Connect with the ``OS_*`` variables of ``environ`` (default: the process environment).
 
-    ``OS_STORAGE_URL`` with ``OS_AUTH_TOKEN`` wins over a password login. Raises
+    ``OS_STORAGE_URL`` with ``OS_AUTH_TOKEN`` wins; then ``OS_AUTH_TYPE=v3applicationcredential``
+    asks for an application credential; otherwise a password login. Raises
     ``ConfigurationError`` naming exactly the variables that are missing or empty.
     """
     env = os.environ if environ is None else environ
@@ -42,6 +55,15 @@ def connect(environ: Mapping[str, str] | None = None) -> swiftclient.Connection:
 
     if all(present(name) for name in TOKEN_VARIABLES):
         return connect_with_token(env["OS_STORAGE_URL"], env["OS_AUTH_TOKEN"])
+    if env.get("OS_AUTH_TYPE", "").strip().lower() == APPLICATION_CREDENTIAL_AUTH_TYPE:
+        missing = [name for name in APPLICATION_CREDENTIAL_VARIABLES if not present(name)]
+        if missing:
+            raise ConfigurationError("missing_variables", names=", ".join(missing))
+        return connect_with_application_credential(
+            auth_url=env["OS_AUTH_URL"],
+            credential_id=env["OS_APPLICATION_CREDENTIAL_ID"],
+            secret=env["OS_APPLICATION_CREDENTIAL_SECRET"],
+        )
     missing = [name for name in PASSWORD_VARIABLES if not present(name)]
     if missing and any(present(name) for name in TOKEN_VARIABLES):
         # Half of an allas-conf token pair is a clearer thing to report than a password login.
@@ -81,6 +103,23 @@ def connect_with_password(
     return swiftclient.Connection(session=ksa_session.Session(auth=auth))
 
 
+def connect_with_application_credential(
+    auth_url: str, credential_id: str, secret: str
+) -> swiftclient.Connection:
+    """Log in with an application credential (Keystone v3) and return a Swift connection.
+
+    The credential belongs to one project, so no project or domain is named; it keeps
+    working when your password changes, until it expires or is deleted.
+    """
+    _check_url(auth_url, "bad_auth_url")
+    auth = v3.ApplicationCredential(
+        auth_url=auth_url,
+        application_credential_id=credential_id,
+        application_credential_secret=secret,
+    )
+    return swiftclient.Connection(session=ksa_session.Session(auth=auth))
+
+
 def connect_with_token(storage_url: str, auth_token: str) -> swiftclient.Connection:
     """Use a storage URL and token that were obtained before (what ``allas-conf`` exports)."""
     _check_url(storage_url, "bad_storage_url")
@@ -116,7 +155,69 @@ def service_options(conn: swiftclient.Connection, **options: object) -> dict:
             "os_project_name": auth.project_name,
             "os_project_domain_name": auth.project_domain_name,
         }
+    elif isinstance(auth, v3.ApplicationCredential):
+        method = auth.auth_methods[0]
+        relogin = {
+            "auth_version": "3",
+            "os_auth_type": APPLICATION_CREDENTIAL_AUTH_TYPE,
+            "os_auth_url": auth.auth_url,
+            "os_application_credential_id": method.application_credential_id,
+            "os_application_credential_secret": method.application_credential_secret,
+        }
     return {"os_storage_url": url, "os_auth_token": token, **relogin, **options}
+
+
+_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(OS_[A-Za-z0-9_]+)=(.*)$")
+
+
+def read_rc_file(path: str | os.PathLike[str]) -> dict[str, str]:
+    """The ``OS_*`` settings an OpenStack RC file exports, read without running it.
+
+    Lines ``export OS_NAME=value`` (or without ``export``) count; quotes are removed as
+    the shell would, and comments and every other line (``if``, ``echo``, ``read``,
+    ``unset``) are skipped. A value the shell would expand (``$OS_PASSWORD_INPUT``) is
+    not a setting the file holds, so it is left out: the RC file asks the password when
+    it runs, and so must the caller. Raises ``ConfigurationError("rc_file_unreadable")``
+    for a line that is not valid shell and ``("rc_file_empty")`` when nothing is found.
+    """
+    settings: dict[str, str] = {}
+    with open(path, encoding="utf-8", errors="replace") as rc_file:
+        for number, line in enumerate(rc_file, start=1):
+            found = _ASSIGNMENT.match(line)
+            if found is None:
+                continue
+            name, raw = found.groups()
+            try:
+                words = shlex.split(raw, comments=True)
+            except ValueError:
+                raise ConfigurationError(
+                    "rc_file_unreadable", path=os.fspath(path), line=number
+                ) from None
+            if _expands(raw):
+                continue  # the shell fills this in when the file runs: not in the file
+            settings[name] = words[0] if words else ""
+    if not settings:
+        raise ConfigurationError("rc_file_empty", path=os.fspath(path))
+    return settings
+
+
+def _expands(raw: str) -> bool:
+    """Whether the shell would expand a ``$`` in ``raw`` (one outside single quotes)."""
+    quote = None
+    for index, char in enumerate(raw):
+        if quote == "'":
+            quote = None if char == "'" else quote
+        elif char == "\\":
+            continue
+        elif char in "'\"" and quote is None:
+            quote = char
+        elif char == '"' and quote == '"':
+            quote = None
+        elif char == "$" and (index == 0 or raw[index - 1] != "\\"):
+            return True
+        elif char == "#" and quote is None and (index == 0 or raw[index - 1].isspace()):
+            return False
+    return False
 
 
 def _check_url(url: str, message_key: str) -> None:

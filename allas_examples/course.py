@@ -9,14 +9,26 @@ from types import ModuleType
 
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
 
-# Course order: the order of CSC's pages, with the large upload after the small one.
+# Course order: the order of CSC's pages, with the large upload after the small one and
+# the examples beyond the pages before the final clean-up.
 EXAMPLES = (
     "create_connection",
+    "log_in",
     "create_bucket",
     "upload_object",
     "upload_large_object",
     "list_buckets_and_objects",
     "download_object",
+    "list_pseudo_folders",
+    "object_metadata",
+    "copy_and_move",
+    "share_bucket",
+    "make_temp_url",
+    "upload_with_expiry",
+    "upload_folder",
+    "download_folder",
+    "download_large_object",
+    "check_integrity",
     "remove_buckets_and_objects",
 )
 

@@ -384,6 +384,84 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Runnable examples for CSC's Allas object storage.",
         "fi": "Ajettavia esimerkkejä CSC:n Allas-objektitallennukseen.",
     },
+    # --- python -m fake_swift serve: the fake Allas over HTTP ---
+    "serve_description": {
+        "en": "The fake Allas (Swift API + Keystone v3) for tests and courses.",
+        "fi": "Allas-jäljitelmä (Swift-rajapinta + Keystone v3) testeihin ja kursseille.",
+    },
+    "serve_help": {
+        "en": "serve the fake over HTTP",
+        "fi": "tarjoa jäljitelmää HTTP:n yli",
+    },
+    "serve_help_description": {
+        "en": "Serve the fake Allas over HTTP and print the OS_* variables to use it.",
+        "fi": "Tarjoa Allas-jäljitelmää HTTP:n yli ja tulosta sen käyttöön tarvittavat "
+        "OS_*-muuttujat.",
+    },
+    "serve_help_host": {
+        "en": "address to listen on (loopback)",
+        "fi": "kuunneltava osoite (loopback)",
+    },
+    "serve_help_port": {
+        "en": "port (default: a free one)",
+        "fi": "portti (oletus: jokin vapaa)",
+    },
+    "serve_help_flavor": {
+        "en": "answer as Ceph RGW (Allas) or as OpenStack Swift",
+        "fi": "vastaa kuten Ceph RGW (Allas) tai kuten OpenStack Swift",
+    },
+    "serve_help_user": {
+        "en": "add a user (repeatable); the first one is printed (default: John)",
+        "fi": "lisää käyttäjä (toistettavissa); ensimmäinen tulostetaan (oletus: John)",
+    },
+    "serve_help_state": {
+        "en": "load and save the store in this folder",
+        "fi": "lataa ja tallenna tallennustila tähän kansioon",
+    },
+    "serve_help_public": {
+        "en": "allow a --host that is not a loopback address",
+        "fi": "salli --host, joka ei ole loopback-osoite",
+    },
+    "serve_bad_user": {
+        "en": "expected NAME:PASSWORD@PROJECT, got '{value}'",
+        "fi": "odotettiin muotoa NAME:PASSWORD@PROJECT (nimi:salasana@projekti), saatiin '{value}'",
+    },
+    "serve_refused_host": {
+        "en": "fake_swift: refusing to listen on {host}, which is not a loopback address "
+        "(anyone who reaches it can log in with the printed password); add --public if you "
+        "mean it.",
+        "fi": "fake_swift: osoitetta {host} ei kuunnella, koska se ei ole loopback-osoite "
+        "(kuka tahansa sen tavoittava voisi kirjautua tulostetulla salasanalla); lisää "
+        "--public, jos tarkoitat sitä.",
+    },
+    "serve_cannot_resolve": {
+        "en": "fake_swift: cannot resolve --host {host}: {error}",
+        "fi": "fake_swift: osoitetta --host {host} ei voi selvittää: {error}",
+    },
+    "serve_cannot_load": {
+        "en": "fake_swift: cannot load the state in {path}: {error}",
+        "fi": "fake_swift: tallennustilaa ei voi ladata kansiosta {path}: {error}",
+    },
+    "serve_cannot_listen": {
+        "en": "fake_swift: cannot listen on {host}:{port}: {error}",
+        "fi": "fake_swift: osoitetta {host}:{port} ei voi kuunnella: {error}",
+    },
+    "serve_cannot_save": {
+        "en": "fake_swift: cannot save the state: {error}",
+        "fi": "fake_swift: tallennustilaa ei voi tallentaa: {error}",
+    },
+    "serve_storage_url": {
+        "en": "# Storage URL: {url}",
+        "fi": "# Tallennuksen osoite (storage URL): {url}",
+    },
+    "serve_serving": {
+        "en": "Serving on {origin} (Ctrl-C stops)",
+        "fi": "Palvelee osoitteessa {origin} (Ctrl-C pysäyttää)",
+    },
+    "serve_stopped": {
+        "en": "Stopped.",
+        "fi": "Pysäytetty.",
+    },
 }
 
 # The examples beyond CSC's six operations keep their sentences in modules of their own,

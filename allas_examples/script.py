@@ -16,7 +16,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -91,27 +91,32 @@ def session(
     parser: argparse.ArgumentParser,
     argv: Sequence[str] | None = None,
     sample_file: str | None = None,
+    login: Callable[[Mapping[str, str], argparse.Namespace], swiftclient.Connection] | None = None,
 ) -> Iterator[tuple[swiftclient.Connection, argparse.Namespace]]:
     """Parse the options, connect (to the fake with ``--fake``) and report any failure.
 
     A failure ends the process with one translated sentence on standard error and the
     documented exit code; the traceback only with ``--debug``. ``sample_file`` names the
     argument holding a file to upload: with ``--fake`` and the pages' default name, the
-    sample file is created when it is missing.
+    sample file is created when it is missing. ``login`` replaces ``connect``: it gets
+    the ``OS_*`` settings and the options, and with ``--fake`` ``args.fake_allas`` is the
+    fake's handle (None otherwise).
     """
     args = parser.parse_args(argv)
     messages.set_language(messages.resolve_language(args.lang))
     secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
     try:
         with contextlib.ExitStack() as stack:
+            args.fake_allas = None
             if args.fake:
-                environ = stack.enter_context(offline_fake())
+                args.fake_allas = stack.enter_context(offline_fake_handle())
+                environ = args.fake_allas.environ("John")
                 secrets += [environ["OS_PASSWORD"]]
                 if sample_file and getattr(args, sample_file) == SOURCE_FILE:
                     ensure_sample_file(Path(SOURCE_FILE))
             else:
                 environ = os.environ
-            conn = connect(environ)
+            conn = login(environ, args) if login else connect(environ)
             stack.callback(conn.close)
             yield conn, args
     except (Exception, KeyboardInterrupt) as error:
@@ -130,12 +135,19 @@ def fail(error: BaseException, debug: bool, secrets: list[str]) -> NoReturn:
 @contextlib.contextmanager
 def offline_fake() -> Iterator[dict[str, str]]:
     """Activate the fake Allas kept in ``fake_state_dir()`` and yield its ``OS_*`` login."""
+    with offline_fake_handle() as allas:
+        yield allas.environ("John")
+
+
+@contextlib.contextmanager
+def offline_fake_handle():  # -> Iterator[fake_swift.MockAllas]
+    """Activate the fake Allas kept in ``fake_state_dir()`` and yield its handle."""
     from fake_swift import mock_allas  # only needed offline
 
     state = fake_state_dir()
     messages.say("fake_in_use", path=state)
     with mock_allas(state_dir=state) as allas:
-        yield allas.environ("John")
+        yield allas
 
 
 def ensure_sample_file(path: Path) -> None:

@@ -6,6 +6,7 @@ It calls the example scripts' own functions, so the tour and the scripts cannot 
 from __future__ import annotations
 
 import contextlib
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -23,8 +24,12 @@ LARGE_FILE_SIZE = 200 * 1024
 TOUR_SEGMENT_SIZE = 64 * 1024  # small, so that the segments show: 4 of them
 
 
-def run_tour(conn: swiftclient.Connection, bucket: str) -> None:
-    """Connect, create, upload (whole and in segments), list, download, remove."""
+def run_tour(conn: swiftclient.Connection, bucket: str, step: bool = False) -> None:
+    """Connect, create, upload (whole and in segments), list, download, remove.
+
+    With ``step`` (course mode), each step is explained first, and the tour waits for
+    Enter before running it when standard input is a terminal.
+    """
     connection = load_example("create_connection")
     creation = load_example("create_bucket")
     upload = load_example("upload_object")
@@ -76,10 +81,25 @@ def run_tour(conn: swiftclient.Connection, bucket: str) -> None:
                 lambda: (removal.remove_objects(conn, bucket), removal.remove_bucket(conn, bucket)),
             ),
         ]
-        for number, (title, example, step) in enumerate(steps, start=1):
+        for number, (title, example, run_step) in enumerate(steps, start=1):
             say("tour_step", number=number, total=len(steps), title=text(title), script=example)
-            step()
+            if step:
+                explain_and_wait(title)
+            run_step()
     say("tour_done")
+
+
+def explain_and_wait(title: str) -> None:
+    """Course mode: say what the step does and why; on a terminal, wait for Enter.
+
+    With no terminal (a pipe, a test, CI) the explanation is printed and the tour goes on.
+    """
+    say(f"course_{title}")
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            input(text("course_press_enter"))
+        except EOFError:  # Ctrl-D, or input that ended: go on
+            print()
 
 
 def _download_both(download, conn, bucket: str, work: Path, small: Path, large: Path) -> None:

@@ -8,20 +8,20 @@ bucket ``<bucket>_segments``, joined by a manifest object under the name you cho
 Try ``--segment-size 10`` on the small sample file to see segments without waiting.
 
     python examples/upload_large_object.py [--fake] [--lang fi|en]
-        [--segment-size SIZE] [BUCKET [FILE [OBJECT]]]
+        [--segment-size SIZE] [--quiet] [BUCKET [FILE [OBJECT]]]
 """
 
 # --8<-- [start:imports]
-import argparse
 import os
-import re
 
 import swiftclient
 from swiftclient.service import SwiftService, SwiftUploadObject
 
 from allas_examples import script
 from allas_examples.connection import service_options
+from allas_examples.files import parse_size
 from allas_examples.messages import say, text
+from allas_examples.progress import Progress, add_quiet_option
 
 # --8<-- [end:imports]
 
@@ -29,7 +29,6 @@ from allas_examples.messages import say, text
 GIB = 1024**3
 DEFAULT_SEGMENT_SIZE = 5 * GIB  # Allas' largest single object
 # --8<-- [end:segment_size]
-UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": GIB}
 
 
 # --8<-- [start:upload_large_object]
@@ -39,8 +38,11 @@ def upload_large_object(
     path: str,
     object_name: str | None = None,
     segment_size: int = DEFAULT_SEGMENT_SIZE,
+    quiet: bool = False,
 ) -> dict:
-    """Upload ``path`` in segments of ``segment_size`` bytes; return SwiftService's result."""
+    """Upload ``path`` in segments of ``segment_size`` bytes; return SwiftService's result.
+
+    A progress bar shows on a terminal unless ``quiet``."""
     object_name = object_name or os.path.basename(path)
     size = os.path.getsize(path)  # fails clearly before anything is sent
     final = {}
@@ -56,18 +58,22 @@ def upload_large_object(
         # Allas supports static large objects; saying so spares SwiftService its /info
         # request, the one request it does not retry.
         choices = {"segment_size": segment_size, "use_slo": True}
-        for result in swift.upload(bucket, [upload], choices):
-            if not result["success"]:
-                raise result["error"]
-            if result["action"] == "upload_segment":
-                say(
-                    "segment_uploaded",
-                    index=result["segment_index"],
-                    object=object_name,
-                    size=result["segment_size"],
-                )
-            elif result["action"] == "upload_object":
-                final = result
+        with Progress(size, object_name, quiet) as bar:
+            for result in swift.upload(bucket, [upload], choices):
+                if not result["success"]:
+                    raise result["error"]
+                if result["action"] == "upload_segment":
+                    bar.update(result["segment_size"])
+                    bar.say(
+                        "segment_uploaded",
+                        index=result["segment_index"],
+                        object=object_name,
+                        size=result["segment_size"],
+                    )
+                elif result["action"] == "upload_object":
+                    final = result
+                    if not result.get("large_object"):
+                        bar.update(size)
     if final.get("large_object"):
         say(
             "large_uploaded_segments",
@@ -108,15 +114,6 @@ def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str)
 # --8<-- [end:is_large_object]
 
 
-def parse_size(value: str) -> int:
-    """``'5G'`` -> 5368709120; K, M and G are powers of 1024."""
-    match = re.fullmatch(r"\s*(\d+)\s*([KMG]?)\s*", value.upper())
-    size = int(match.group(1)) * UNITS[match.group(2)] if match else 0
-    if size <= 0:
-        raise argparse.ArgumentTypeError(text("bad_segment_size", value=value))
-    return size
-
-
 if __name__ == "__main__":
     parser = script.parser(__doc__)
     parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
@@ -128,5 +125,8 @@ if __name__ == "__main__":
         default=DEFAULT_SEGMENT_SIZE,
         help=text("help_segment_size"),
     )
+    add_quiet_option(parser)
     with script.session(parser, sample_file="file") as (conn, args):
-        upload_large_object(conn, args.bucket, args.file, args.object, args.segment_size)
+        upload_large_object(
+            conn, args.bucket, args.file, args.object, args.segment_size, args.quiet
+        )
