@@ -150,6 +150,20 @@ def offline_fake_handle():  # -> Iterator[fake_swift.MockAllas]
         yield allas
 
 
+def ensure_demo_object(
+    conn: swiftclient.Connection, bucket: str, name: str, message_key: str
+) -> None:
+    """With --fake: make the bucket and a small object to work on, when they are missing."""
+    conn.put_container(bucket)
+    try:
+        conn.head_object(bucket, name)
+    except swiftclient.ClientException as error:
+        if error.http_status != 404:
+            raise
+        conn.put_object(bucket, name, contents=SAMPLE_TEXT.encode("utf-8"))
+        messages.say(message_key, bucket=bucket, object=name)
+
+
 def ensure_sample_file(path: Path) -> None:
     if not path.exists():
         path.write_text(SAMPLE_TEXT, encoding="utf-8")

@@ -142,18 +142,6 @@ def move_object(
 # --8<-- [end:move_object]
 
 
-def ensure_demo_object(conn: swiftclient.Connection, bucket: str, name: str) -> None:
-    """With --fake: make the bucket and a small object to copy, when they are missing."""
-    conn.put_container(bucket)
-    try:
-        conn.head_object(bucket, name)
-    except swiftclient.ClientException as error:
-        if error.http_status != 404:
-            raise
-        conn.put_object(bucket, name, contents=script.SAMPLE_TEXT.encode("utf-8"))
-        say("copy_demo_object_created", bucket=bucket, object=name)
-
-
 if __name__ == "__main__":
     parser = script.parser(__doc__)
     parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
@@ -167,7 +155,7 @@ if __name__ == "__main__":
             args.object if target_bucket != args.bucket else f"copy_of_{args.object}"
         )
         if args.fake:
-            ensure_demo_object(conn, args.bucket, args.object)
+            script.ensure_demo_object(conn, args.bucket, args.object, "copy_demo_object_created")
         if args.move:
             move_object(conn, args.bucket, args.object, target_bucket, target_object)
         else:

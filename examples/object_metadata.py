@@ -134,18 +134,6 @@ def parse_pairs(pairs: list[str]) -> dict[str, str]:
     return result
 
 
-def ensure_demo_object(conn: swiftclient.Connection, bucket: str, name: str) -> None:
-    """With --fake: make the bucket and a small object to work on, when they are missing."""
-    conn.put_container(bucket)
-    try:
-        conn.head_object(bucket, name)
-    except swiftclient.ClientException as error:
-        if error.http_status != 404:
-            raise
-        conn.put_object(bucket, name, contents=script.SAMPLE_TEXT.encode("utf-8"))
-        say("meta_demo_object_created", bucket=bucket, object=name)
-
-
 if __name__ == "__main__":
     parser = script.parser(__doc__)
     parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
@@ -160,7 +148,7 @@ if __name__ == "__main__":
     with script.session(parser) as (conn, args):
         changes = parse_pairs(args.set)  # refused here, before anything is sent
         if args.fake:
-            ensure_demo_object(conn, args.bucket, args.object)
+            script.ensure_demo_object(conn, args.bucket, args.object, "meta_demo_object_created")
         if args.bucket_metadata:
             if changes:
                 update_bucket_metadata(conn, args.bucket, changes)
