@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import os
+import runpy
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -113,6 +115,44 @@ def in_language():
     before = messages.current_language()
     yield messages.set_language
     messages.set_language(before)
+
+
+# The tour's steps, in order, by the catalog key of their titles.
+TOUR_STEP_TITLES = (
+    "tour_connect",
+    "tour_create",
+    "tour_upload",
+    "tour_upload_large",
+    "tour_list",
+    "tour_download",
+    "tour_not_empty",
+    "tour_remove",
+)
+
+
+def run_example(name: str, *args: str) -> int:
+    """Run ``examples/NAME.py`` as ``__main__`` in this process; return its exit code."""
+    path = str(EXAMPLES_DIR / f"{name}.py")
+    saved = sys.argv
+    sys.argv = [path, *args]
+    try:
+        runpy.run_path(path, run_name="__main__")
+    except SystemExit as done:
+        return done.code or 0
+    finally:
+        sys.argv = saved
+    return 0
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Stop a process a test started: SIGTERM, then SIGKILL if it does not go."""
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait(15)
 
 
 def expected(language: str, key: str, **values: object) -> str:

@@ -9,7 +9,7 @@ import swiftclient
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, load_example
 from allas_examples.tour import run_tour
-from conftest import expected
+from conftest import TOUR_STEP_TITLES, expected
 
 
 @pytest.mark.parametrize("lang", ["en", "fi"])
@@ -61,16 +61,7 @@ def test_tour_runs_every_step_in_the_chosen_language(run_cli, workdir, lang):
     run = run_cli("tour", "--lang", lang)
     assert run.returncode == 0, run.output
     assert "Traceback" not in run.output and "John1234" not in run.output
-    for title in (
-        "tour_connect",
-        "tour_create",
-        "tour_upload",
-        "tour_upload_large",
-        "tour_list",
-        "tour_download",
-        "tour_not_empty",
-        "tour_remove",
-    ):
+    for title in TOUR_STEP_TITLES:
         assert f": {expected(lang, title)} (" in run.stdout
     refused = expected(lang, "bucket_not_empty", bucket="snakebucket")
     assert expected(lang, "tour_refused_as_expected", message=refused) in run.stdout

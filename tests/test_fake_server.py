@@ -33,7 +33,7 @@ from keystoneauth1.identity import v3
 from allas_examples import messages, script
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, example_path
-from conftest import ROOT, clean_environment, expected
+from conftest import ROOT, clean_environment, expected, stop_process
 
 SWIFT_CLI = Path(sys.executable).with_name("swift")
 START_TIMEOUT = 30
@@ -122,13 +122,7 @@ def running_server(
         storage_url = next(line for line in printed if line.startswith("# ")).rsplit(" ", 1)[1]
         yield Server(process, origin, env, storage_url, printed, stderr_path, lines)
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(15)
+        stop_process(process)
 
 
 @pytest.fixture

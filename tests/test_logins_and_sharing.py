@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import runpy
-import sys
 import uuid
 
 import pytest
@@ -20,9 +18,9 @@ from allas_examples.connection import (
     read_rc_file,
     service_options,
 )
-from allas_examples.course import example_path, load_example
+from allas_examples.course import load_example
 from allas_examples.errors import ConfigurationError
-from conftest import expected
+from conftest import expected, run_example
 from fake_swift import mock_allas
 
 PASSWORD = "John1234"
@@ -39,19 +37,6 @@ def john_url() -> str:
 
 def lines(run) -> list[str]:
     return run.stdout.strip().splitlines()
-
-
-def run_example(name: str, *args: str) -> int:
-    """Run ``examples/NAME.py`` as ``__main__`` in this process; return its exit code."""
-    saved = sys.argv
-    sys.argv = [str(example_path(name)), *args]
-    try:
-        runpy.run_path(str(example_path(name)), run_name="__main__")
-    except SystemExit as done:
-        return done.code or 0
-    finally:
-        sys.argv = saved
-    return 0
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import swiftclient
 
 from allas_examples import script
 from allas_examples.course import load_example
-from conftest import expected
+from conftest import TOUR_STEP_TITLES, expected
 
 folders = load_example("list_pseudo_folders")
 metadata = load_example("object_metadata")
@@ -623,17 +623,6 @@ def test_a_copy_that_does_not_match_keeps_the_original(
 
 # --- 4. the tour's course mode ---
 
-TOUR_STEPS = (
-    "tour_connect",
-    "tour_create",
-    "tour_upload",
-    "tour_upload_large",
-    "tour_list",
-    "tour_download",
-    "tour_not_empty",
-    "tour_remove",
-)
-
 
 def run_cli_without_terminal(workdir, *args):
     import subprocess
@@ -658,7 +647,7 @@ def test_course_mode_explains_every_step_without_waiting(workdir, lang):
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stderr == ""
     lines = run.stdout.splitlines()
-    for number, title in enumerate(TOUR_STEPS, start=1):
+    for number, title in enumerate(TOUR_STEP_TITLES, start=1):
         heading = lines.index(
             expected(
                 lang,
@@ -691,7 +680,7 @@ def _script_of(title: str) -> str:
 def test_without_step_the_tour_explains_nothing(workdir):
     run = run_cli_without_terminal(workdir, "tour", "--lang", "en")
     assert run.returncode == 0
-    for title in TOUR_STEPS:
+    for title in TOUR_STEP_TITLES:
         assert expected("en", f"course_{title}") not in run.stdout
 
 
@@ -727,7 +716,7 @@ def test_course_mode_waits_for_enter_on_a_terminal(workdir, lang):
     prompt = expected(lang, "course_press_enter").strip().encode()
     connected = expected(lang, "connected", url="")[:15].encode()
     try:
-        for number in range(1, len(TOUR_STEPS) + 1):
+        for number in range(1, len(TOUR_STEP_TITLES) + 1):
             deadline = time.monotonic() + 60
             while seen.count(prompt) < number and time.monotonic() < deadline:
                 read_for(0.1)
@@ -765,7 +754,7 @@ def test_course_mode_in_process_asks_once_per_step(fake_allas, in_language, monk
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     monkeypatch.setattr("builtins.input", lambda prompt="": prompts.append(prompt) or "")
     tour.run_tour(connect(fake_allas.environ()), "course-bucket", step=True)
-    assert prompts == [expected("fi", "course_press_enter")] * len(TOUR_STEPS)
+    assert prompts == [expected("fi", "course_press_enter")] * len(TOUR_STEP_TITLES)
     out = capsys.readouterr().out
-    for title in TOUR_STEPS:
+    for title in TOUR_STEP_TITLES:
         assert expected("fi", f"course_{title}") in out

@@ -6,16 +6,14 @@ and the real servers on loopback are reached the same way.
 """
 
 import os
-import runpy
-import sys
 import uuid
 
 import pytest
 import swiftclient
 
 from allas_examples import cli, script
-from allas_examples.course import EXAMPLES, example_path
-from conftest import expected
+from allas_examples.course import EXAMPLES
+from conftest import expected, run_example
 
 
 @pytest.fixture
@@ -28,19 +26,6 @@ def logged_in(backend, monkeypatch, tmp_path):
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     return backend
-
-
-def run_example(name: str, *args: str) -> int:
-    """Run ``examples/NAME.py`` as ``__main__`` with ``args``; return its exit code."""
-    saved = sys.argv
-    sys.argv = [str(example_path(name)), *args]
-    try:
-        runpy.run_path(str(example_path(name)), run_name="__main__")
-    except SystemExit as done:
-        return done.code or 0
-    finally:
-        sys.argv = saved
-    return 0
 
 
 def leftovers(server, bucket: str) -> list[str]:

@@ -18,7 +18,6 @@ import importlib.metadata
 import importlib.util
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
@@ -29,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, clean_environment
+from conftest import ROOT, clean_environment, stop_process
 
 pytestmark = pytest.mark.thirdparty
 
@@ -159,13 +158,7 @@ def fake_server(flavor: str, folder: Path) -> Iterator[str]:
                 yield line.split()[2].decode()
                 return
     finally:
-        if process.poll() is None:
-            os.kill(process.pid, signal.SIGTERM)
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.kill(process.pid, signal.SIGKILL)
-                process.wait(15)
+        stop_process(process)
 
 
 def write_config(path: Path, origin: str) -> None:
