@@ -137,6 +137,18 @@ class _Refusal(Exception):
         self.bare = bare
 
 
+def _stored_object_headers(obj: StoredObject) -> dict[str, str]:
+    """The headers every read of a stored object carries: times, ranges, user metadata."""
+    headers = {
+        "Last-Modified": http_date(obj.last_modified),
+        "X-Timestamp": x_timestamp(obj.last_modified),
+        "Accept-Ranges": "bytes",
+    }
+    for key, value in obj.metadata.items():
+        headers[meta_header_name("X-Object-Meta-", key)] = value
+    return headers
+
+
 class Swift:
     """The object-storage service of the fake, answering as ``flavor`` does."""
 
@@ -1160,14 +1172,10 @@ class Swift:
         headers = {
             "Content-Type": self._shown_content_type(obj),
             "Etag": content.etag,
-            "Last-Modified": http_date(obj.last_modified),
-            "X-Timestamp": x_timestamp(obj.last_modified),
-            "Accept-Ranges": "bytes",
+            **_stored_object_headers(obj),
             **content.headers,
             **{k.title(): v for k, v in obj.extra_headers.items()},
         }
-        for key, value in obj.metadata.items():
-            headers[meta_header_name("X-Object-Meta-", key)] = value
         if obj.delete_at is not None:
             headers["X-Delete-At"] = str(int(obj.delete_at))
         failed = self._failed_condition(request, content.etag.strip('"'), obj.last_modified)
@@ -1323,15 +1331,7 @@ class Swift:
             }
         else:  # the manifest object as stored: an empty object with its own type
             kind = {"Content-Type": self._shown_content_type(obj)}
-        headers = {
-            **kind,
-            "Etag": obj.etag,
-            "Last-Modified": http_date(obj.last_modified),
-            "X-Timestamp": x_timestamp(obj.last_modified),
-            "Accept-Ranges": "bytes",
-        }
-        for key, value in obj.metadata.items():
-            headers[meta_header_name("X-Object-Meta-", key)] = value
+        headers = {**kind, "Etag": obj.etag, **_stored_object_headers(obj)}
         if not self.flavor.slo_stores_manifest_json:
             return Reply(200, headers)
         headers["Content-Length"] = str(obj.size)
