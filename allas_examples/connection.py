@@ -23,7 +23,7 @@ import swiftclient
 from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
-from allas_examples.errors import ConfigurationError
+from allas_examples.errors import ConfigurationError, remember_secret
 
 PASSWORD_VARIABLES = (
     "OS_AUTH_URL",
@@ -92,6 +92,7 @@ def connect_with_password(
 ) -> swiftclient.Connection:
     """Log in with Keystone v3 (a keystoneauth1 session) and return a Swift connection."""
     _check_url(auth_url, "bad_auth_url")
+    remember_secret(password)
     auth = v3.Password(
         auth_url=auth_url,
         username=username,
@@ -112,6 +113,7 @@ def connect_with_application_credential(
     working when your password changes, until it expires or is deleted.
     """
     _check_url(auth_url, "bad_auth_url")
+    remember_secret(secret)
     auth = v3.ApplicationCredential(
         auth_url=auth_url,
         application_credential_id=credential_id,
@@ -123,6 +125,7 @@ def connect_with_application_credential(
 def connect_with_token(storage_url: str, auth_token: str) -> swiftclient.Connection:
     """Use a storage URL and token that were obtained before (what ``allas-conf`` exports)."""
     _check_url(storage_url, "bad_storage_url")
+    remember_secret(auth_token)
     return swiftclient.Connection(preauthurl=storage_url, preauthtoken=auth_token)
 
 
@@ -130,6 +133,7 @@ def storage_url_and_token(conn: swiftclient.Connection) -> tuple[str, str]:
     """The storage URL and token of ``conn``, logging in first if it has not yet."""
     if not (conn.url and conn.token):
         conn.get_auth()
+    remember_secret(conn.token)
     return conn.url, conn.token
 
 

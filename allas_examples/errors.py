@@ -135,9 +135,20 @@ def _host_in(message: str) -> str:
     return (urlparse(match.group(0)).hostname or "Allas") if match else "Allas"
 
 
-def redact(message: str, secrets: Iterable[str]) -> str:
+# Secrets this process has been given or has received (passwords typed at a prompt,
+# application-credential secrets, tokens), so that no report can show them.
+_REMEMBERED_SECRETS: set[str] = set()
+
+
+def remember_secret(secret: str | None) -> None:
+    """Keep ``secret`` out of every message that ``redact`` sees from now on."""
+    if secret:
+        _REMEMBERED_SECRETS.add(secret)
+
+
+def redact(message: str, secrets: Iterable[str] = ()) -> str:
     """``message`` with every secret (password, token) replaced by asterisks."""
-    for secret in secrets:
+    for secret in sorted({*secrets, *_REMEMBERED_SECRETS}, key=len, reverse=True):
         if secret and len(secret) >= 4:
             message = message.replace(secret, "***")
     return message

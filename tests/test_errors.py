@@ -108,3 +108,17 @@ def test_redact_hides_every_secret():
     assert redact("token gAAAAsecret and pw John1234", ["gAAAAsecret", "John1234", ""]) == (
         "token *** and pw ***"
     )
+
+
+def test_secrets_given_to_a_login_are_redacted_everywhere(fake_allas):
+    from allas_examples.connection import connect_with_password, storage_url_and_token
+
+    conn = connect_with_password(
+        "https://pouta.csc.fi:5001/v3", "John", "typed-at-a-prompt", "project_123456"
+    )
+    assert redact("the password was typed-at-a-prompt") == "the password was ***"
+    token = fake_allas.token_for("John")
+    conn = connect(
+        {"OS_STORAGE_URL": fake_allas.storage_url("project_123456"), "OS_AUTH_TOKEN": token}
+    )
+    assert token not in redact(f"sent {storage_url_and_token(conn)}")
