@@ -71,28 +71,33 @@ def run_example(args: argparse.Namespace) -> int:
 
 def tour(args: argparse.Namespace) -> int:
     """Run the tour on a fresh in-memory fake, or on the real Allas with ``--real``."""
-    from allas_examples.tour import clean_up, run_tour, tour_bucket_name
-
     secrets = [os.environ.get(name, "") for name in script.SECRET_VARIABLES]
     try:
-        if args.fake is False:
-            bucket = tour_bucket_name()
-            conn = connect()
-            say("tour_start", target=text("tour_target_real", bucket=bucket))
-            try:
-                run_tour(conn, bucket, step=args.step)
-            except BaseException:
-                clean_up(conn, bucket)
-                raise
-        else:
-            from fake_swift import mock_allas
-
-            with mock_allas() as allas:
-                say("tour_start", target=text("tour_target_fake"))
-                run_tour(connect(allas.environ()), script.BUCKET, step=args.step)
+        with script.debug_logging(args.debug, secrets):
+            _tour_on_target(args)
     except (Exception, KeyboardInterrupt) as error:
         script.fail(error, args.debug, secrets)
     return EXIT_OK
+
+
+def _tour_on_target(args: argparse.Namespace) -> None:
+    from allas_examples.tour import clean_up, run_tour, tour_bucket_name
+
+    if args.fake is False:
+        bucket = tour_bucket_name()
+        conn = connect()
+        say("tour_start", target=text("tour_target_real", bucket=bucket))
+        try:
+            run_tour(conn, bucket, step=args.step)
+        except BaseException:
+            clean_up(conn, bucket)
+            raise
+    else:
+        from fake_swift import mock_allas
+
+        with mock_allas() as allas:
+            say("tour_start", target=text("tour_target_fake"))
+            run_tour(connect(allas.environ()), script.BUCKET, step=args.step)
 
 
 def fake_reset(args: argparse.Namespace) -> int:

@@ -9,10 +9,14 @@ Three ways in, as CSC documents them:
   ``OS_AUTH_TOKEN``).
 
 ``read_rc_file`` reads an RC file's settings without running it.
+
+Every request waits at most ``ALLAS_TIMEOUT`` seconds (default 60) for an answer, so
+that a server that stops answering ends the script instead of leaving it hanging.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shlex
@@ -39,6 +43,37 @@ APPLICATION_CREDENTIAL_VARIABLES = (
     "OS_APPLICATION_CREDENTIAL_SECRET",
 )
 APPLICATION_CREDENTIAL_AUTH_TYPE = "v3applicationcredential"
+TIMEOUT_VARIABLE = "ALLAS_TIMEOUT"
+# Long enough for Allas to store a 5 GiB segment after its last byte, short enough that
+# a stalled transfer ends within minutes (each request is tried up to 6 times).
+DEFAULT_TIMEOUT = 60.0
+
+
+def request_timeout() -> float:
+    """Seconds to wait for each answer: ``ALLAS_TIMEOUT``, else 60.
+
+    Raises ``ConfigurationError("bad_timeout")`` for anything but a positive number.
+    """
+    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ConfigurationError("bad_timeout", value=raw, variable=TIMEOUT_VARIABLE)
+    return seconds
+
+
+def _session_connection(auth: v3.Password | v3.ApplicationCredential) -> swiftclient.Connection:
+    """A Swift connection that logs in through a keystoneauth1 session; both wait at most
+    ``request_timeout()`` seconds for an answer (the session for Keystone, the
+    connection for storage requests)."""
+    timeout = request_timeout()
+    return swiftclient.Connection(
+        session=ksa_session.Session(auth=auth, timeout=timeout), timeout=timeout
+    )
 
 
 def connect(environ: Mapping[str, str] | None = None) -> swiftclient.Connection:
@@ -101,7 +136,7 @@ def connect_with_password(
         project_name=project_name,
         project_domain_name=project_domain_name or user_domain_name,
     )
-    return swiftclient.Connection(session=ksa_session.Session(auth=auth))
+    return _session_connection(auth)
 
 
 def connect_with_application_credential(
@@ -119,14 +154,16 @@ def connect_with_application_credential(
         application_credential_id=credential_id,
         application_credential_secret=secret,
     )
-    return swiftclient.Connection(session=ksa_session.Session(auth=auth))
+    return _session_connection(auth)
 
 
 def connect_with_token(storage_url: str, auth_token: str) -> swiftclient.Connection:
     """Use a storage URL and token that were obtained before (what ``allas-conf`` exports)."""
     _check_url(storage_url, "bad_storage_url")
     remember_secret(auth_token)
-    return swiftclient.Connection(preauthurl=storage_url, preauthtoken=auth_token)
+    return swiftclient.Connection(
+        preauthurl=storage_url, preauthtoken=auth_token, timeout=request_timeout()
+    )
 
 
 def storage_url_and_token(conn: swiftclient.Connection) -> tuple[str, str]:
@@ -168,7 +205,13 @@ def service_options(conn: swiftclient.Connection, **options: object) -> dict:
             "os_application_credential_id": method.application_credential_id,
             "os_application_credential_secret": method.application_credential_secret,
         }
-    return {"os_storage_url": url, "os_auth_token": token, **relogin, **options}
+    return {
+        "os_storage_url": url,
+        "os_auth_token": token,
+        "timeout": conn.timeout,
+        **relogin,
+        **options,
+    }
 
 
 _ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?(OS_[A-Za-z0-9_]+)=(.*)$")
@@ -192,7 +235,7 @@ def read_rc_file(path: str | os.PathLike[str]) -> dict[str, str]:
                 continue
             name, raw = found.groups()
             try:
-                words = shlex.split(raw, comments=True)
+                words = _shell_words(raw)
             except ValueError:
                 raise ConfigurationError(
                     "rc_file_unreadable", path=os.fspath(path), line=number
@@ -205,8 +248,20 @@ def read_rc_file(path: str | os.PathLike[str]) -> dict[str, str]:
     return settings
 
 
+def _shell_words(raw: str) -> list[str]:
+    """The words of ``raw`` as the shell splits them, up to ``;``, ``&&``, ``|`` or a comment."""
+    lexer = shlex.shlex(raw, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    words = []
+    for word in lexer:
+        if set(word) <= set(lexer.punctuation_chars):
+            break  # `export OS_X=value; command`: the value ends where the command starts
+        words.append(word)
+    return words
+
+
 def _expands(raw: str) -> bool:
-    """Whether the shell would expand a ``$`` in ``raw`` (one outside single quotes)."""
+    """Whether the shell would expand a ``$`` or a backtick in ``raw`` (outside single quotes)."""
     quote = None
     for index, char in enumerate(raw):
         if quote == "'":
@@ -217,8 +272,8 @@ def _expands(raw: str) -> bool:
             quote = char
         elif char == '"' and quote == '"':
             quote = None
-        elif char == "$" and (index == 0 or raw[index - 1] != "\\"):
-            return True
+        elif char in "$`" and (index == 0 or raw[index - 1] != "\\"):
+            return True  # $VAR, $(command) or `command`
         elif char == "#" and quote is None and (index == 0 or raw[index - 1].isspace()):
             return False
     return False

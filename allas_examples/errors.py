@@ -5,11 +5,14 @@ Exit codes: 0 done; 1 the service refused or failed; 2 bad usage or configuratio
 
 from __future__ import annotations
 
+import errno
+import json
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, quote_plus, unquote, urlparse
 
 import requests
+import urllib3
 from keystoneauth1 import exceptions as ksa_exceptions
 from swiftclient.exceptions import ClientException
 from swiftclient.service import SwiftError
@@ -41,6 +44,30 @@ class ConfigurationError(AllasExampleError):
     exit_code = EXIT_USAGE
 
 
+# How a body that breaks off mid-transfer surfaces, after swiftclient's own retries
+# from the offset reached.
+_BROKEN_TRANSFER = (
+    requests.exceptions.ChunkedEncodingError,
+    urllib3.exceptions.ProtocolError,
+    ConnectionError,
+)
+
+
+def _timed_out(error: BaseException) -> bool:
+    """Whether ``error`` says that an answer did not come within the timeout."""
+    if isinstance(error, requests.ConnectionError) and error.args:
+        error = error.args[0]  # a body that stopped coming: requests wraps urllib3's timeout
+    return isinstance(
+        error,
+        (
+            requests.Timeout,
+            ksa_exceptions.ConnectTimeout,
+            urllib3.exceptions.TimeoutError,
+            TimeoutError,
+        ),
+    )
+
+
 def describe(error: BaseException) -> tuple[str, int]:
     """One translated sentence and the exit code for ``error``."""
     if isinstance(error, AllasExampleError):
@@ -58,6 +85,12 @@ def describe(error: BaseException) -> tuple[str, int]:
         return text("forbidden"), EXIT_SERVICE
     if isinstance(error, ksa_exceptions.EndpointNotFound):
         return text("no_object_store"), EXIT_SERVICE
+    if _timed_out(error):
+        from allas_examples.connection import request_timeout  # it imports this module
+
+        return text("timed_out", host=_host_in(str(error)), seconds=request_timeout()), EXIT_SERVICE
+    if isinstance(error, _BROKEN_TRANSFER):
+        return text("transfer_broken"), EXIT_SERVICE
     if isinstance(
         error, (ksa_exceptions.ConnectionError, requests.ConnectionError, requests.Timeout)
     ):
@@ -72,6 +105,8 @@ def describe(error: BaseException) -> tuple[str, int]:
         return text("local_is_directory", path=error.filename), EXIT_USAGE
     if isinstance(error, PermissionError):
         return text("local_permission", path=error.filename), EXIT_USAGE
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return text("disk_full", path=error.filename), EXIT_SERVICE
     if isinstance(error, OSError):
         return text("local_os_error", path=error.filename, reason=error.strerror), EXIT_SERVICE
     if isinstance(error, KeyboardInterrupt):
@@ -107,6 +142,8 @@ def _describe_swift(error: ClientException) -> str:
         return text("too_large")
     if status == 422:
         return text("checksum_refused")
+    if status == 400 and "InvalidBucketName" in body:
+        return text("bucket_name_refused", bucket=bucket)
     if status == 400:
         return text("bad_request", detail=body or error.http_reason)
     return text("http_error", status=status, reason=error.http_reason)
@@ -132,7 +169,10 @@ def _body_text(content: object) -> str:
 
 def _host_in(message: str) -> str:
     match = re.search(r"https?://[^\s'\"]+", message)
-    return (urlparse(match.group(0)).hostname or "Allas") if match else "Allas"
+    if match:
+        return urlparse(match.group(0)).hostname or "Allas"
+    pool = re.search(r"host='([^']+)'", message)  # urllib3: HTTPSConnectionPool(host='a3s.fi', ...)
+    return pool.group(1) if pool else "Allas"
 
 
 # Secrets this process has been given or has received (passwords typed at a prompt,
@@ -147,8 +187,15 @@ def remember_secret(secret: str | None) -> None:
 
 
 def redact(message: str, secrets: Iterable[str] = ()) -> str:
-    """``message`` with every secret (password, token) replaced by asterisks."""
-    for secret in sorted({*secrets, *_REMEMBERED_SECRETS}, key=len, reverse=True):
-        if secret and len(secret) >= 4:
-            message = message.replace(secret, "***")
+    """``message`` with every secret (password, token) replaced by asterisks, also where
+    it appears URL-encoded or escaped for JSON, as request logs show it."""
+    forms = {form for secret in {*secrets, *_REMEMBERED_SECRETS} for form in _forms(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, "***")
     return message
+
+
+def _forms(secret: str) -> set[str]:
+    if not secret or len(secret) < 4:
+        return set()  # too short to find without blanking ordinary words
+    return {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}

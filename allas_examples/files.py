@@ -9,21 +9,24 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 import swiftclient
 
+from allas_examples.errors import AllasExampleError, ConfigurationError, describe
 from allas_examples.messages import text
 
 CHUNK_SIZE = 1024 * 1024
 GIB = 1024**3
 UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": GIB}
+MAX_SINGLE_UPLOAD = 5 * GIB  # Allas' limit for one PUT (swift.max_file_size)
 
 
 def parse_size(value: str) -> int:
@@ -52,17 +55,37 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     so no half-written file ever carries the final name.
     """
     target = Path(target)
-    handle = tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
-    )
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        )
+    except (PermissionError, FileNotFoundError) as error:
+        # Name the folder and the file asked for, not the temporary name.
+        key = "target_folder_not_writable"
+        if isinstance(error, FileNotFoundError):
+            key = "target_folder_missing"
+        raise ConfigurationError(key, path=target, folder=target.parent) from error
     try:
         with handle:
             yield handle
         os.replace(handle.name, target)
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(handle.name)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = os.fspath(target)  # a failed write (disk full) names no file
         raise
+
+
+def check_single_upload(path: str | os.PathLike[str]) -> int:
+    """The size of the file at ``path``; refused before sending when over 5 GiB.
+
+    One PUT holds at most 5 GiB in Allas; larger files go in segments.
+    """
+    size = os.path.getsize(path)
+    if size > MAX_SINGLE_UPLOAD:
+        raise ConfigurationError("file_too_large_for_one_upload", path=path, size=size)
+    return size
 
 
 # --- large objects: the md5 of each part, and what Allas keeps about the parts ---
@@ -169,6 +192,68 @@ def stored_parts(
         if sum(p.size for p in parts) == size and large_object_etag(p.md5 for p in parts) == etag:
             return parts
     return None
+
+
+# --- a segmented upload that fails for good leaves no segments behind ---
+
+
+def segment_prefix(name: str, path: str | os.PathLike[str], segment_size: int) -> str:
+    """Where in ``<bucket>_segments`` SwiftService puts the segments of ``path`` uploaded
+    as ``name`` (a static large object): ``NAME/slo/<mtime>/<size>/<segment size>/``."""
+    return f"{name}/slo/{os.path.getmtime(path):f}/{os.path.getsize(path)}/{segment_size}/"
+
+
+def remove_segments(conn: swiftclient.Connection, segment_bucket: str, prefix: str) -> int:
+    """Delete the objects under ``prefix`` in ``segment_bucket``; return how many."""
+    try:
+        listing = conn.get_container(segment_bucket, prefix=prefix, full_listing=True)[1]
+    except swiftclient.ClientException as error:
+        if error.http_status == 404:
+            return 0
+        raise
+    for info in listing:
+        try:
+            conn.delete_object(segment_bucket, info["name"])
+        except swiftclient.ClientException as error:
+            if error.http_status != 404:
+                raise
+    return len(listing)
+
+
+def abandon_segments(
+    conn: swiftclient.Connection,
+    bucket: str,
+    prefixes: dict[str, str],
+    error: Exception,
+) -> NoReturn:
+    """End segmented uploads that failed for good with ``error``, leaving no orphans.
+
+    ``prefixes`` maps each unfinished object to its ``segment_prefix``. Segments that no
+    manifest joins only take up the project's quota, so they are removed; when Allas
+    cannot be reached for that either, the error names the command that removes them
+    later. With no segment stored, ``error`` itself is raised.
+    """
+    segment_bucket = f"{bucket}_segments"
+    reason, _code = describe(error)
+    try:
+        removed = sum(remove_segments(conn, segment_bucket, p) for p in prefixes.values())
+    except Exception:
+        command = "; ".join(
+            f"swift delete {shlex.quote(segment_bucket)} --prefix {shlex.quote(p)}"
+            for p in prefixes.values()
+        )
+        raise AllasExampleError(
+            "segments_left",
+            object=", ".join(prefixes),
+            segment_bucket=segment_bucket,
+            command=command,
+            reason=reason,
+        ) from error
+    if not removed:
+        raise error
+    raise AllasExampleError(
+        "segments_removed", object=", ".join(prefixes), count=removed, reason=reason
+    ) from error
 
 
 # --- what the --fake runs demonstrate with ---

@@ -345,8 +345,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "fi": "käytä oikeaa Allasta (vaatii OS_*-muuttujat)",
     },
     "help_debug": {
-        "en": "show technical details (tracebacks) on errors",
-        "fi": "näytä virheiden tekniset yksityiskohdat",
+        "en": "show the requests sent and, on errors, the traceback (secrets blanked)",
+        "fi": "näytä lähetetyt pyynnöt ja virheen sattuessa jäljitys (salaisuudet peitettyinä)",
     },
     "help_bucket": {"en": "bucket name", "fi": "bucketin nimi"},
     "help_file": {"en": "local file", "fi": "paikallinen tiedosto"},

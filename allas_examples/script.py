@@ -24,8 +24,15 @@ import swiftclient
 
 from allas_examples import messages
 from allas_examples.connection import connect
-from allas_examples.errors import EXIT_USAGE, ConfigurationError, describe, redact
+from allas_examples.errors import (
+    EXIT_USAGE,
+    ConfigurationError,
+    describe,
+    redact,
+    remember_secret,
+)
 from allas_examples.messages import text
+from allas_examples.names import check_bucket_name
 
 # The names the CSC pages use.
 BUCKET = "snakebucket"
@@ -49,6 +56,14 @@ class _Parser(argparse.ArgumentParser):
         messages.warn(text("usage_error", detail=message))
         sys.exit(EXIT_USAGE)
 
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        # An argument's type (check_bucket_name) may refuse a value in a sentence of its own.
+        try:
+            return super().parse_known_args(args, namespace)
+        except ConfigurationError as error:
+            messages.warn(error.message())
+            sys.exit(error.exit_code)
+
 
 def parser(doc: str | None, argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """A parser with ``--fake``, ``--real``, ``--lang`` and ``--debug``.
@@ -62,7 +77,11 @@ def parser(doc: str | None, argv: Sequence[str] | None = None) -> argparse.Argum
     messages.set_language(messages.resolve_language(known.lang))
 
     description = text("cli_description") + "\n\n" + (doc or "")
-    result = _Parser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    result = _Parser(
+        description=description,
+        epilog=text("help_timeouts"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_common_options(result)
     return result
 
@@ -107,6 +126,7 @@ def session(
     secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
     try:
         with contextlib.ExitStack() as stack:
+            stack.enter_context(debug_logging(args.debug, secrets))
             args.fake_allas = None
             if args.fake:
                 args.fake_allas = stack.enter_context(offline_fake_handle())
@@ -118,6 +138,8 @@ def session(
                 environ = os.environ
             conn = login(environ, args) if login else connect(environ)
             stack.callback(conn.close)
+            # The token the login got is as secret as the password: out of every report.
+            stack.callback(lambda: remember_secret(conn.token))
             yield conn, args
     except (Exception, KeyboardInterrupt) as error:
         fail(error, args.debug, secrets)
@@ -175,6 +197,66 @@ def quiet_library_logging() -> None:
     logging.getLogger("swiftclient").setLevel(logging.CRITICAL)
 
 
+# The loggers of the libraries that speak to Allas: swiftclient, keystoneauth1, and
+# python-keystoneclient (SwiftService logs in again with it when a token expires).
+LIBRARY_LOGGERS = ("swiftclient", "keystoneauth", "keystoneclient")
+
+
+class _RedactingFormatter(logging.Formatter):
+    """Blanks every secret in a log line, whatever the library chose to show of it."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.secrets = secrets  # the caller's list: secrets learnt later count too
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record), self.secrets)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is when a line is logged."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def debug_logging(enabled: bool, secrets: list[str]) -> Iterator[None]:
+    """With ``--debug``: the libraries' own request logging on standard error.
+
+    swiftclient shows the first characters of tokens and temp URL keys in its logs;
+    here it shows none, and every line goes through ``redact`` as well.
+    """
+    if not enabled:
+        yield
+        return
+    from swiftclient import client as swift_client
+
+    handler = _StderrHandler()
+    handler.setFormatter(_RedactingFormatter(secrets))
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    saved = [(logger.level, logger.propagate) for logger in loggers]
+    saved_prefix = swift_client.logger_settings["reveal_sensitive_prefix"]
+    swift_client.logger_settings["reveal_sensitive_prefix"] = 0
+    for logger in loggers:
+        logger.setLevel(logging.DEBUG)
+        logger.propagate = False
+        logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        swift_client.logger_settings["reveal_sensitive_prefix"] = saved_prefix
+        for logger, (level, propagate) in zip(loggers, saved, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
 quiet_library_logging()
 
 __all__ = [
@@ -182,6 +264,7 @@ __all__ = [
     "DOWNLOAD_FILE",
     "SOURCE_FILE",
     "ConfigurationError",
+    "check_bucket_name",
     "parser",
     "session",
 ]

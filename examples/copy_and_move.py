@@ -62,6 +62,7 @@ def is_segmented(headers: dict[str, str]) -> bool:
 # --8<-- [start:copy_through_here]
 MAX_OBJECT_SIZE = 5 * 1024**3  # the most one object (not segmented) may hold
 CHUNK_SIZE = 1024 * 1024
+COPY_ATTEMPTS = 3
 
 
 def copy_through_here(
@@ -82,17 +83,28 @@ def copy_through_here(
         for key, value in original.items()
         if key.startswith("x-object-meta-") and key != "x-object-meta-static-large-object"
     }
-    # Ask for the body before the upload starts: one connection cannot do both at once.
-    _headers, body = conn.get_object(bucket, name, resp_chunk_size=CHUNK_SIZE)
-    stream = ChunkReader(body)
-    etag = conn.put_object(
-        target_bucket,
-        target_name,
-        contents=stream,
-        content_length=size,
-        content_type=original.get("content-type"),
-        headers=metadata,
-    )
+    # A streamed body cannot be rewound: when the upload needs another try (a busy
+    # server, a dropped connection, a new login), the copy starts again from the download.
+    for attempt in range(1, COPY_ATTEMPTS + 1):
+        # Ask for the body before the upload starts: one connection cannot do both at once.
+        _headers, body = conn.get_object(bucket, name, resp_chunk_size=CHUNK_SIZE)
+        stream = ChunkReader(body)
+        try:
+            etag = conn.put_object(
+                target_bucket,
+                target_name,
+                contents=stream,
+                content_length=size,
+                content_type=original.get("content-type"),
+                headers=metadata,
+            )
+            break
+        except swiftclient.ClientException as error:
+            # swiftclient gives no HTTP status when it could not send the body again.
+            if error.http_status is not None or attempt == COPY_ATTEMPTS:
+                raise
+        finally:
+            body.close()
     if etag != stream.md5.hexdigest():
         raise AllasExampleError(
             "copy_checksum_mismatch", copied=etag, original=stream.md5.hexdigest()
@@ -144,9 +156,20 @@ def move_object(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
-    parser.add_argument("target_bucket", nargs="?", help=text("copy_help_target_bucket"))
+    parser.add_argument(
+        "target_bucket",
+        nargs="?",
+        type=script.check_bucket_name,
+        help=text("copy_help_target_bucket"),
+    )
     parser.add_argument("target_object", nargs="?", help=text("copy_help_target_object"))
     parser.add_argument("--move", action="store_true", help=text("copy_help_move"))
     with script.session(parser) as (conn, args):

@@ -30,6 +30,12 @@ def create_bucket(conn: swiftclient.Connection, bucket: str) -> None:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     with script.session(parser) as (conn, args):
         create_bucket(conn, args.bucket)

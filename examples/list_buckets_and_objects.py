@@ -52,7 +52,13 @@ def list_objects(conn: swiftclient.Connection, bucket: str) -> list[dict]:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     with script.session(parser) as (conn, args):
         list_buckets(conn)
         list_objects(conn, args.bucket)

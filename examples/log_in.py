@@ -36,6 +36,7 @@ from allas_examples.connection import (
     storage_url_and_token,
 )
 from allas_examples.errors import ConfigurationError
+from allas_examples.files import atomic_write
 from allas_examples.messages import say, text
 
 # --8<-- [end:imports]
@@ -128,8 +129,8 @@ def write_sample_rc_file(environ: Mapping[str, str]) -> str:
     """Write the RC file of the user in ``environ`` (never the password); return its name."""
     path = f"{environ['OS_PROJECT_NAME']}-openrc.sh"
     if not os.path.exists(path):
-        with open(path, "w", encoding="utf-8") as rc_file:
-            rc_file.write(SAMPLE_RC_TEMPLATE.format_map(environ))
+        with atomic_write(path) as rc_file:  # never a half-written RC file
+            rc_file.write(SAMPLE_RC_TEMPLATE.format_map(environ).encode("utf-8"))
         say("rc_sample_created", path=path)
     return path
 

@@ -21,7 +21,7 @@ from swiftclient.service import SwiftService, SwiftUploadObject
 from allas_examples import files, progress, script
 from allas_examples.connection import service_options
 from allas_examples.errors import ConfigurationError
-from allas_examples.files import part_md5s, stored_parts
+from allas_examples.files import abandon_segments, part_md5s, segment_prefix, stored_parts
 from allas_examples.messages import say, text
 from allas_examples.progress import Progress
 
@@ -46,38 +46,54 @@ def upload_folder(
     paths = {name: path for name, path in paths.items() if path.is_file()}
     statuses: dict[str, str] = {}
     total = sum(path.stat().st_size for path in paths.values())
-    with SwiftService(options=service_options(conn, object_uu_threads=4)) as swift:
-        uploads = []
-        for name, path in paths.items():
-            if same_large_object(conn, swift, bucket, name, path):
-                statuses[name] = "skipped"
-            else:
-                uploads.append(SwiftUploadObject(str(path), object_name=name))
-        # skip_identical: SwiftService compares each file's md5 with the object's ETag
-        # and sends only the files that differ.
-        choices = {"segment_size": segment_size, "use_slo": True, "skip_identical": True}
-        with Progress(total, root.name, quiet) as bar:
-            for name in statuses:  # the large objects found identical above
-                bar.update(paths[name].stat().st_size)
-                bar.say("folder_file_skipped", path=paths[name], bucket=bucket, object=name)
-            for result in swift.upload(bucket, uploads, choices) if uploads else ():
-                if not result["success"]:
-                    raise result["error"]
-                if result["action"] == "upload_segment":
-                    bar.update(result["segment_size"])
-                elif result["action"] == "upload_object":
-                    name, path = result["object"], paths[result["object"]]
-                    if not result.get("large_object"):
-                        bar.update(path.stat().st_size)
-                    if result["status"] == "skipped-identical":
-                        statuses[name] = "skipped"
-                        bar.say("folder_file_skipped", path=path, bucket=bucket, object=name)
-                    else:
-                        statuses[name] = "uploaded"
-                        size = path.stat().st_size
-                        bar.say(
-                            "folder_file_uploaded", path=path, bucket=bucket, object=name, size=size
-                        )
+    # Where each file larger than a segment puts its segments, for a failed upload.
+    segmented = {
+        name: segment_prefix(name, path, segment_size)
+        for name, path in paths.items()
+        if path.stat().st_size > segment_size
+    }
+    try:
+        with SwiftService(options=service_options(conn, object_uu_threads=4)) as swift:
+            uploads = []
+            for name, path in paths.items():
+                if same_large_object(conn, swift, bucket, name, path):
+                    statuses[name] = "skipped"
+                else:
+                    uploads.append(SwiftUploadObject(str(path), object_name=name))
+            # skip_identical: SwiftService compares each file's md5 with the object's ETag
+            # and sends only the files that differ.
+            choices = {"segment_size": segment_size, "use_slo": True, "skip_identical": True}
+            with Progress(total, root.name, quiet) as bar:
+                for name in statuses:  # the large objects found identical above
+                    bar.update(paths[name].stat().st_size)
+                    bar.say("folder_file_skipped", path=paths[name], bucket=bucket, object=name)
+                for result in swift.upload(bucket, uploads, choices) if uploads else ():
+                    if not result["success"]:
+                        raise result["error"]
+                    if result["action"] == "upload_segment":
+                        bar.update(result["segment_size"])
+                    elif result["action"] == "upload_object":
+                        name, path = result["object"], paths[result["object"]]
+                        if not result.get("large_object"):
+                            bar.update(path.stat().st_size)
+                        if result["status"] == "skipped-identical":
+                            statuses[name] = "skipped"
+                            bar.say("folder_file_skipped", path=path, bucket=bucket, object=name)
+                        else:
+                            statuses[name] = "uploaded"
+                            size = path.stat().st_size
+                            bar.say(
+                                "folder_file_uploaded",
+                                path=path,
+                                bucket=bucket,
+                                object=name,
+                                size=size,
+                            )
+    except Exception as error:
+        unfinished = {name: p for name, p in segmented.items() if name not in statuses}
+        if not unfinished:
+            raise
+        abandon_segments(conn, bucket, unfinished, error)
     skipped = sum(status == "skipped" for status in statuses.values())
     say(
         "folder_uploaded",
@@ -124,7 +140,13 @@ def same_large_object(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     parser.add_argument("folder", nargs="?", default=files.SAMPLE_FOLDER, help=text("help_folder"))
     parser.add_argument("prefix", nargs="?", default="", help=text("help_prefix"))
     parser.add_argument(

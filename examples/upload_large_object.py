@@ -19,7 +19,7 @@ from swiftclient.service import SwiftService, SwiftUploadObject
 
 from allas_examples import script
 from allas_examples.connection import service_options
-from allas_examples.files import parse_size
+from allas_examples.files import abandon_segments, parse_size, segment_prefix
 from allas_examples.messages import say, text
 from allas_examples.progress import Progress, add_quiet_option
 
@@ -45,6 +45,47 @@ def upload_large_object(
     A progress bar shows on a terminal unless ``quiet``."""
     object_name = object_name or os.path.basename(path)
     size = os.path.getsize(path)  # fails clearly before anything is sent
+    final = {}
+    try:
+        final = _upload(conn, bucket, path, object_name, segment_size, quiet, size)
+    except Exception as error:
+        if size <= segment_size:
+            raise
+        # Segments that no manifest joins would only fill the project's quota.
+        prefixes = {object_name: segment_prefix(object_name, path, segment_size)}
+        abandon_segments(conn, bucket, prefixes, error)
+    if final.get("large_object"):
+        say(
+            "large_uploaded_segments",
+            path=path,
+            bucket=bucket,
+            object=object_name,
+            count=len(final["segment_results"]),
+            segment_size=segment_size,
+            segment_bucket=f"{bucket}_segments",
+        )
+    else:
+        say(
+            "large_uploaded_whole",
+            path=path,
+            bucket=bucket,
+            object=object_name,
+            size=size,
+            segment_size=segment_size,
+        )
+    return final
+
+
+def _upload(
+    conn: swiftclient.Connection,
+    bucket: str,
+    path: str,
+    object_name: str,
+    segment_size: int,
+    quiet: bool,
+    size: int,
+) -> dict:
+    """SwiftService's upload of one file, in segments when it is larger than one."""
     final = {}
     # Four upload threads are plenty for one file; each segment is its own request.
     with SwiftService(options=service_options(conn, object_uu_threads=4)) as swift:
@@ -74,25 +115,6 @@ def upload_large_object(
                     final = result
                     if not result.get("large_object"):
                         bar.update(size)
-    if final.get("large_object"):
-        say(
-            "large_uploaded_segments",
-            path=path,
-            bucket=bucket,
-            object=object_name,
-            count=len(final["segment_results"]),
-            segment_size=segment_size,
-            segment_bucket=f"{bucket}_segments",
-        )
-    else:
-        say(
-            "large_uploaded_whole",
-            path=path,
-            bucket=bucket,
-            object=object_name,
-            size=size,
-            segment_size=segment_size,
-        )
     return final
 
 
@@ -116,7 +138,13 @@ def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str)
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_object"))
     parser.add_argument(

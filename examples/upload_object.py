@@ -17,7 +17,7 @@ import swiftclient
 
 from allas_examples import script
 from allas_examples.errors import AllasExampleError
-from allas_examples.files import md5_of_file
+from allas_examples.files import check_single_upload, md5_of_file
 from allas_examples.messages import say, text
 
 # --8<-- [end:imports]
@@ -29,8 +29,8 @@ def upload_object(
 ) -> str:
     """Upload the file at ``path`` as ``object_name`` and return its verified md5."""
     object_name = object_name or os.path.basename(path)
+    size = check_single_upload(path)  # over 5 GiB: refused before anything is sent
     local_md5 = md5_of_file(path)
-    size = os.path.getsize(path)
     content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
     try:
         with open(path, "rb") as source:
@@ -56,7 +56,13 @@ def upload_object(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_object"))
     with script.session(parser, sample_file="file") as (conn, args):

@@ -21,6 +21,7 @@ import swiftclient
 
 from allas_examples import script
 from allas_examples.errors import AllasExampleError, ConfigurationError
+from allas_examples.files import check_single_upload
 from allas_examples.messages import say, text
 
 
@@ -38,7 +39,7 @@ def upload_with_expiry(
     """Upload ``path`` for the server to remove ``after`` seconds later; return when."""
     if after < 1:
         raise ConfigurationError("bad_after", value=after)
-    size = os.path.getsize(path)
+    size = check_single_upload(path)  # over 5 GiB: refused before anything is sent
     try:
         with open(path, "rb") as source:
             conn.put_object(
@@ -141,7 +142,13 @@ def whole_seconds(value: str, least: int, key: str) -> int:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument("bucket", nargs="?", default=script.BUCKET, help=text("help_bucket"))
+    parser.add_argument(
+        "bucket",
+        nargs="?",
+        default=script.BUCKET,
+        type=script.check_bucket_name,
+        help=text("help_bucket"),
+    )
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_expiring_object"))
     parser.add_argument("--after", metavar="SECONDS", help=text("help_after"))

@@ -245,8 +245,9 @@ class MockAllas:
         after: int = 0,
     ) -> None:
         """Sleep ``seconds`` before answering each of the next ``n`` matching requests
-        (in the thread that sent it). Matching as in :meth:`fail_next`. No socket is
-        involved, so client timeouts do not fire."""
+        (in the thread that sent it). Matching as in :meth:`fail_next`. A client whose read
+        timeout is shorter gets ``requests.ReadTimeout`` once it has passed (logged with
+        status None), as from a server that stopped answering."""
         self._active_faults.add("delay", n, method, path, after, seconds=seconds)
 
     def expire_tokens(

@@ -171,6 +171,15 @@ class ResponsesTransport:
         if faults is None:
             return to_response(handler(request), request.method)
         action = faults.before(request.method, request.path)
+        timeout = _read_timeout(prepared)
+        if timeout is not None and action.delay > timeout:
+            # As over a socket: the client stops waiting when its read timeout passes.
+            sleep(timeout)
+            faults.record(request.method, request.path, request.query, None)
+            return requests.ReadTimeout(
+                f"HTTPSConnectionPool(host='{url.hostname}', port={url.port or 443}): "
+                f"Read timed out. (read timeout={timeout:g})"
+            )
         sleep(action.delay)
         if action.drop:
             faults.record(request.method, request.path, request.query, None)
@@ -188,3 +197,11 @@ class ResponsesTransport:
         answer = to_response(reply, request.method)
         faults.record(request.method, request.path, request.query, reply.status)
         return answer
+
+
+def _read_timeout(prepared: requests.PreparedRequest) -> float | None:
+    """The read timeout the client gave ``requests`` for this request (None: no limit)."""
+    timeout = getattr(prepared, "req_kwargs", {}).get("timeout")
+    if isinstance(timeout, tuple):
+        timeout = timeout[1]
+    return float(timeout) if timeout is not None else None

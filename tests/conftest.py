@@ -17,9 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from allas_examples import messages
 from backends.common import Account, RealServer
+
+# Hypothesis: short runs by default; HYPOTHESIS_PROFILE=long runs the property-based
+# and fuzz tests far longer.
+settings.register_profile("quick", max_examples=100, stateful_step_count=50, deadline=None)
+settings.register_profile("long", max_examples=3000, stateful_step_count=80, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_DIR = ROOT / "examples"
@@ -109,12 +116,30 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+@pytest.fixture(autouse=True)
+def language_restored():
+    """Scripts run in-process set the catalog's language; no test passes it to the next."""
+    before = messages.current_language()
+    yield
+    messages.set_language(before)
+
+
 @pytest.fixture
 def in_language():
     """Switch the catalog's language for the test, and back afterwards."""
     before = messages.current_language()
     yield messages.set_language
     messages.set_language(before)
+
+
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """swiftclient's retry back-off, recorded instead of slept."""
+    import swiftclient.client
+
+    slept: list[float] = []
+    monkeypatch.setattr(swiftclient.client, "sleep", slept.append)
+    return slept
 
 
 # The tour's steps, in order, by the catalog key of their titles.

@@ -1,23 +1,18 @@
-"""Faults injected by the fake (503s, dropped connections, delays, expired tokens), the
-request log, and every example function run to completion through them.
+"""Faults injected by the fake (503s, dropped connections, delays, expired tokens) and
+the request log. How the example scripts survive them: test_faults_survived.py.
 
 swiftclient backs off for 1 s, 2 s, ... between retries; the tests here replace
-``swiftclient.client.sleep`` with a no-op (only in this module's tests, through the
-``no_backoff`` fixture) so that retried requests cost no time.
+``swiftclient.client.sleep`` with a no-op (the ``no_backoff`` fixture of conftest.py)
+so that retried requests cost no time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import os
 import re
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
@@ -27,7 +22,6 @@ from keystoneauth1 import session
 from keystoneauth1.identity import v3
 
 from allas_examples.connection import connect
-from allas_examples.course import load_example
 from fake_swift import AUTH_URL, MockAllas, RequestRecord, mock_allas
 from fake_swift.transport import KEPT_BODY_SIZE
 
@@ -35,21 +29,8 @@ STORAGE = "^/swift/"  # every storage request, /swift/info included
 ACCOUNTS = "^/swift/v1/"  # storage requests to an account (all but /swift/info)
 TOKENS_URL = f"{AUTH_URL}/auth/tokens"
 
-connection_example = load_example("create_connection")
-create = load_example("create_bucket")
-upload = load_example("upload_object")
-large = load_example("upload_large_object")
-listing = load_example("list_buckets_and_objects")
-download = load_example("download_object")
-removal = load_example("remove_buckets_and_objects")
 
-
-@pytest.fixture(autouse=True)
-def no_backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """swiftclient's retry back-off, recorded instead of slept."""
-    slept: list[float] = []
-    monkeypatch.setattr(swiftclient.client, "sleep", slept.append)
-    return slept
+pytestmark = pytest.mark.usefixtures("no_backoff")
 
 
 def storage_url_and_token(allas: MockAllas) -> tuple[str, dict[str, str]]:
@@ -323,240 +304,3 @@ def test_big_request_bodies_are_not_kept_in_responses_calls(
     assert bodies["from-file"] is None
     assert bodies["generated"] is None
     assert conn.get_object("bodies", "generated")[1] == b"g" * 10 + b"h" * 10
-
-
-# --- every example function through the faults --------------------------------------
-
-
-@dataclass
-class Scenario:
-    """One example function: what it needs first, the call, and what it must leave."""
-
-    setup: Callable[[swiftclient.Connection, Path], Any]
-    run: Callable[[swiftclient.Connection, Any], Any]
-    check: Callable[[swiftclient.Connection, Any, Any], None]
-
-
-def _file(folder: Path, name: str, data: bytes) -> Path:
-    path = folder / name
-    path.write_bytes(data)
-    return path
-
-
-def _check_connection(conn: swiftclient.Connection, _: None, headers: dict) -> None:
-    assert headers["x-account-container-count"] == "1"
-
-
-def _check_bucket(conn: swiftclient.Connection, _: None, __: None) -> None:
-    assert [c["name"] for c in conn.get_account()[1]] == ["newbucket", "snakebucket"]
-
-
-def _check_upload(conn: swiftclient.Connection, path: Path, md5: str) -> None:
-    assert md5 == hashlib.md5(path.read_bytes()).hexdigest()
-    assert conn.get_object("snakebucket", "snake.txt")[1] == path.read_bytes()
-
-
-def _check_large(conn: swiftclient.Connection, source: Path, result: dict) -> None:
-    assert result["large_object"] is True
-    assert conn.get_object("snakebucket", "big.bin")[1] == source.read_bytes()
-
-
-def _check_listing(conn: swiftclient.Connection, _: None, result: tuple) -> None:
-    buckets, objects = result
-    assert [(b["name"], b["count"], b["bytes"]) for b in buckets] == [("snakebucket", 1, 5)]
-    assert [(o["name"], o["bytes"]) for o in objects] == [("a", 5)]
-
-
-def _setup_download(conn: swiftclient.Connection, folder: Path) -> Path:
-    conn.put_object("snakebucket", "snake.bin", b"hiss" * 100)
-    return folder / "downloaded.bin"
-
-
-def _check_download(conn: swiftclient.Connection, target: Path, size: int) -> None:
-    assert size == 400
-    assert target.read_bytes() == b"hiss" * 100
-
-
-def _setup_remove(conn: swiftclient.Connection, folder: Path) -> None:
-    for name in ("a", "b", "c"):
-        conn.put_object("snakebucket", name, name.encode())
-
-
-def _run_remove(conn: swiftclient.Connection, _: None) -> list[str]:
-    removed = removal.remove_objects(conn, "snakebucket")
-    removal.remove_bucket(conn, "snakebucket")
-    return removed
-
-
-def _check_remove(conn: swiftclient.Connection, _: None, removed: list[str]) -> None:
-    assert sorted(removed) == ["a", "b", "c"]
-    assert conn.get_account()[1] == []
-
-
-SCENARIOS = {
-    "create_connection": Scenario(
-        setup=lambda conn, folder: None,
-        run=lambda conn, _: connection_example.describe_connection(conn),
-        check=_check_connection,
-    ),
-    "create_bucket": Scenario(
-        setup=lambda conn, folder: None,
-        run=lambda conn, _: create.create_bucket(conn, "newbucket"),
-        check=_check_bucket,
-    ),
-    "upload_object": Scenario(
-        setup=lambda conn, folder: _file(folder, "snake.txt", b"python\n" * 50),
-        run=lambda conn, path: upload.upload_object(conn, "snakebucket", str(path)),
-        check=_check_upload,
-    ),
-    "upload_large_object": Scenario(
-        setup=lambda conn, folder: _file(folder, "big.bin", os.urandom(35)),
-        run=lambda conn, path: large.upload_large_object(
-            conn, "snakebucket", str(path), segment_size=10
-        ),
-        check=_check_large,
-    ),
-    "list_buckets_and_objects": Scenario(
-        setup=lambda conn, folder: conn.put_object("snakebucket", "a", b"12345"),
-        run=lambda conn, _: (
-            listing.list_buckets(conn),
-            listing.list_objects(conn, "snakebucket"),
-        ),
-        check=_check_listing,
-    ),
-    "download_object": Scenario(
-        setup=_setup_download,
-        run=lambda conn, target: download.download_object(
-            conn, "snakebucket", "snake.bin", str(target)
-        ),
-        check=_check_download,
-    ),
-    "remove_buckets_and_objects": Scenario(
-        setup=_setup_remove,
-        run=_run_remove,
-        check=_check_remove,
-    ),
-}
-
-
-def _attempt(
-    scenario: Scenario, folder: Path, inject: Callable[[MockAllas], None] | None
-) -> tuple[BaseException | None, list[RequestRecord]]:
-    """Run one scenario in a fresh fake, with ``inject`` applied just before the call."""
-    folder.mkdir(parents=True)
-    with mock_allas() as allas:
-        conn = connect(allas.environ())
-        conn.put_container("snakebucket")  # logged in, the token is in the connection
-        context = scenario.setup(conn, folder)
-        allas.clear_log()
-        if inject is not None:
-            inject(allas)
-        error: BaseException | None = None
-        try:
-            result = scenario.run(conn, context)
-        except Exception as caught:
-            error = caught
-        log = allas.requests
-        allas.clear_faults()
-        if error is None:
-            scenario.check(conn, context, result)
-    return error, log
-
-
-def _matching(log: list[RequestRecord], path: str) -> list[RequestRecord]:
-    return [record for record in log if re.search(path, record.path)]
-
-
-def _each_position(
-    name: str,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    fault: Callable[[MockAllas, int], None],
-    path: str = STORAGE,
-) -> tuple[list[RequestRecord], dict[int, str], dict[int, list[RequestRecord]]]:
-    """Inject ``fault`` at each of the N requests matching ``path`` that the example
-    makes (``after`` = 0..N-1).
-
-    Returns those N requests of a run without faults, the positions where the example
-    failed (with the error), and the log of each run.
-    """
-    scenario = SCENARIOS[name]
-    error, clean_log = _attempt(scenario, tmp_path / "clean", None)
-    assert error is None, error
-    clean = _matching(clean_log, path)
-    assert clean
-    failures: dict[int, str] = {}
-    logs: dict[int, list[RequestRecord]] = {}
-    for position in range(len(clean)):
-        folder = tmp_path / f"at-{position}"
-        error, logs[position] = _attempt(
-            scenario, folder, lambda allas, p=position: fault(allas, p)
-        )
-        if error is not None:
-            failures[position] = f"{type(error).__name__}: {error}"
-    capsys.readouterr()
-    return clean, failures, logs
-
-
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_example_survives_a_burst_of_503s_anywhere(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], in_language
-) -> None:
-    in_language("en")
-    _, failures, logs = _each_position(
-        name, tmp_path, capsys, lambda allas, p: allas.fail_next(2, path=STORAGE, after=p)
-    )
-    assert failures == {}, f"{name} failed with 503s after request {failures}"
-    for position, log in logs.items():
-        assert [r.status for r in log].count(503) == 2, (position, log)
-
-
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_example_survives_dropped_connections_anywhere_but_info(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], in_language
-) -> None:
-    in_language("en")
-    _, failures, logs = _each_position(
-        name,
-        tmp_path,
-        capsys,
-        lambda allas, p: allas.drop_next(2, path=ACCOUNTS, after=p),
-        path=ACCOUNTS,
-    )
-    assert failures == {}, f"{name} failed with dropped connections after {failures}"
-    for position, log in logs.items():
-        assert [r.status for r in log].count(None) == 2, (position, log)
-
-
-def test_large_upload_does_not_depend_on_the_info_request(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], in_language
-) -> None:
-    """SwiftService asks /info once and never retries it; the example tells it SLO works."""
-    in_language("en")
-    error, log = _attempt(
-        SCENARIOS["upload_large_object"],
-        tmp_path / "run",
-        lambda allas: allas.drop_next(1, path="^/swift/info$"),
-    )
-    assert error is None
-    assert [r for r in log if r.path == "/swift/info"] == []
-    manifest = [r for r in log if r.method == "PUT" and r.path.endswith("/snakebucket/big.bin")]
-    assert [r.query for r in manifest] == [{"multipart-manifest": "put"}]
-
-
-@pytest.mark.parametrize("name", list(SCENARIOS))
-def test_example_survives_token_expiry_anywhere(
-    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], in_language
-) -> None:
-    in_language("en")
-    clean, failures, logs = _each_position(
-        name, tmp_path, capsys, lambda allas, p: allas.expire_tokens(after=p, path=STORAGE)
-    )
-    assert failures == {}, f"{name} failed when tokens expired after request {failures}"
-    for position, log in logs.items():
-        statuses = [r.status for r in log]
-        if clean[position].path != "/swift/info":  # the next request carries a token
-            assert 401 in statuses, (position, log)
-        if 401 in statuses:  # noticed: a new login follows, and everything after it works
-            relogin = [r.path for r in log[statuses.index(401) + 1 :]]
-            assert "/v3/auth/tokens" in relogin, (position, log)

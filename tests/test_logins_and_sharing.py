@@ -157,6 +157,8 @@ def test_read_rc_file_reads_without_running(tmp_path):
         "export OS_LITERAL='costs $5'\n"
         'export OS_SPACED="two words"\n'
         "export OS_EMPTY=\n"
+        "export OS_CHAINED=value; echo done\n"
+        "export OS_AND='q;uoted' && echo done\n"
         "export NOT_OS=1\n",
         encoding="utf-8",
     )
@@ -168,6 +170,8 @@ def test_read_rc_file_reads_without_running(tmp_path):
         "OS_LITERAL": "costs $5",
         "OS_SPACED": "two words",
         "OS_EMPTY": "",
+        "OS_CHAINED": "value",
+        "OS_AND": "q;uoted",
     }
 
 

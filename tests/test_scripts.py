@@ -158,13 +158,6 @@ def test_missing_object_exits_1_and_writes_nothing(run_script, workdir):
     assert sorted(p.name for p in workdir.iterdir()) == [".allas-fake"]
 
 
-def test_missing_local_file_exits_2(run_script):
-    run_script("create_bucket", "--fake")
-    run = run_script("upload_object", "--fake", "--lang", "en", "snakebucket", "absent.bin")
-    assert run.returncode == 2
-    assert run.stderr.strip() == expected("en", "local_missing", path="absent.bin")
-
-
 def test_upload_to_a_missing_bucket_names_the_bucket(run_script):
     run = run_script("upload_object", "--fake", "--lang", "en", "nobucket")
     assert run.returncode == 1
