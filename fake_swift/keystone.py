@@ -165,6 +165,8 @@ class Keystone:
                 token_id = identity["token"]["id"]
             except (KeyError, TypeError):
                 raise _Malformed("auth.identity.token.id") from None
+            if not isinstance(token_id, str):
+                raise _Malformed("auth.identity.token.id")
             token = self.state.valid_token(token_id)
             if token is None or token.user_id not in self.state.users:
                 raise _LoginFailed()
@@ -204,6 +206,8 @@ class Keystone:
         self, user_ref: dict[str, Any], field: str = "auth.identity.password.user"
     ) -> User | None:
         if "id" in user_ref:
+            if not isinstance(user_ref["id"], str):
+                raise _Malformed(f"{field}.id")
             return self.state.users.get(user_ref["id"])
         if "name" not in user_ref:
             raise _Malformed(f"{field}.name")
@@ -230,6 +234,8 @@ class Keystone:
         if not isinstance(project_ref, dict):
             raise _LoginFailed()  # domain and system scopes are not offered
         if "id" in project_ref:
+            if not isinstance(project_ref["id"], str):
+                raise _Malformed("scope.project.id")
             project = self.state.projects.get(project_ref["id"])
         elif "name" in project_ref:
             domain_id = self._domain_id(project_ref.get("domain"), "scope.project")

@@ -52,7 +52,7 @@ def listing_limit(flavor: Flavor, query: dict[str, str], level: str) -> int:
             limit = int(raw)
         except ValueError:
             raise LimitError(400, "InvalidArgument", None) from None
-    elif raw.isdigit():
+    elif raw.isascii() and raw.isdigit():
         limit = int(raw)
     else:  # Swift ignores anything but digits
         return LISTING_LIMIT

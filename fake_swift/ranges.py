@@ -37,7 +37,7 @@ def _swift_ranges(header: str, size: int) -> Ranges | str | None:
             start = int(first) if first else None
         except ValueError:
             return None
-        if last and not last.isdigit():
+        if last and not (last.isascii() and last.isdigit()):
             return None
         end = int(last) if last else None
         if (start is None and end is None) or (

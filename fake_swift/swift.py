@@ -961,10 +961,13 @@ class Swift:
         with self.state.lock:
             for entry in entries:
                 path = entry.get("path") if isinstance(entry, dict) else None
-                if not isinstance(path, str) or "/" not in path.lstrip("/"):
+                try:
+                    if not isinstance(path, str):
+                        raise ValueError(path)
+                    segment_container, segment_name = _split_object_path(path, unquoted=True)
+                except ValueError:  # not /container/object: no container or no name
                     problems.append(f"{path!r}, Invalid path")
                     continue
-                segment_container, segment_name = _split_object_path(path, unquoted=True)
                 container = account.containers.get(segment_container)
                 segment = container.objects.get(segment_name) if container else None
                 if segment is None:
