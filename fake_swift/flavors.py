@@ -86,7 +86,9 @@ class Flavor:
     # account itself answers status_without_token.
     anonymous_container_requests_not_found: bool
     min_container_name_length: int
-    max_container_name_length: int
+    max_container_name_length: int  # in UTF-8 bytes, on both servers
+    # RGW refuses a container name that starts with "." (400 InvalidBucketName).
+    container_name_may_start_with_dot: bool
     # Bucket names are global: a name another project holds answers 409 to a PUT and
     # 403 to anything else, whichever account URL the request names.
     container_names_are_global: bool
@@ -326,6 +328,7 @@ RGW = Flavor(
     # RGW applies the S3 bucket-name minimum to Swift containers too.
     min_container_name_length=3,
     max_container_name_length=255,
+    container_name_may_start_with_dot=False,
     container_names_are_global=True,
     account_listing_has_last_modified=False,
     account_listing_honours_delimiter=False,
@@ -484,6 +487,7 @@ SWIFT = Flavor(
     anonymous_container_requests_not_found=False,
     min_container_name_length=1,
     max_container_name_length=256,
+    container_name_may_start_with_dot=True,
     container_names_are_global=False,
     account_listing_has_last_modified=True,
     account_listing_honours_delimiter=True,

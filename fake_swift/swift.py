@@ -289,11 +289,15 @@ class Swift:
         return name
 
     def _check_container_name(self, name: str) -> None:
-        if len(name) < self.flavor.min_container_name_length:
+        too_short = len(name) < self.flavor.min_container_name_length
+        if too_short or (
+            name.startswith(".") and not self.flavor.container_name_may_start_with_dot
+        ):
             raise _Refusal(self._error(400, "InvalidBucketName"))
         limit = self.flavor.max_container_name_length
-        if len(name) > limit:
-            detail = f"Container name length of {len(name)} longer than {limit}"
+        length = len(name.encode())
+        if length > limit:
+            detail = f"Container name length of {length} longer than {limit}"
             raise _Refusal(self._error(400, "InvalidBucketName", detail))
 
     def _check_object_name(self, name: str) -> None:

@@ -821,6 +821,12 @@ def names(p: Probe) -> None:
         long_name = p.name("n").ljust(length, "n")
         p.request(f"container name of {length}", "PUT", long_name)
         p.request(f"delete container name of {length}", "DELETE", long_name)
+    for length in (255, 256):  # the limit counts bytes: ä is two
+        wide_name = quote(p.name("n").ljust(length - 2, "n") + "ä")
+        p.request(f"container name of {length} bytes", "PUT", wide_name)
+        p.request(f"delete container name of {length} bytes", "DELETE", wide_name)
+    p.request("container name starting with a dot", "PUT", "." + p.name("dot"))
+    p.request("delete container name starting with a dot", "DELETE", "." + p.name("dot"))
     utf8 = p.name("kontti-ä")
     p.request("utf-8 container", "PUT", quote(utf8))
     p.request("account listing with utf-8", "GET", params={"format": "json", "prefix": p.unique})
