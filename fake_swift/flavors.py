@@ -92,6 +92,10 @@ class Flavor:
     # Bucket names are global: a name another project holds answers 409 to a PUT and
     # 403 to anything else, whichever account URL the request names.
     container_names_are_global: bool
+    # A PUT of an existing bucket by another project, at the owner's account URL,
+    # answers 202 and replaces the bucket's metadata (measured on Ceph RGW 16); with ACL
+    # headers, or on a bucket that grants anyone access, it is 409 BucketAlreadyExists.
+    others_put_updates_container_metadata: bool
     account_listing_has_last_modified: bool
     account_listing_honours_delimiter: bool
     # ?limit=: RGW parses it as an integer (400 InvalidArgument if it is not one) while
@@ -330,6 +334,7 @@ RGW = Flavor(
     max_container_name_length=255,
     container_name_may_start_with_dot=False,
     container_names_are_global=True,
+    others_put_updates_container_metadata=True,
     account_listing_has_last_modified=False,
     account_listing_honours_delimiter=False,
     listing_limit_must_be_integer=True,
@@ -489,6 +494,7 @@ SWIFT = Flavor(
     max_container_name_length=256,
     container_name_may_start_with_dot=True,
     container_names_are_global=False,
+    others_put_updates_container_metadata=False,
     account_listing_has_last_modified=True,
     account_listing_honours_delimiter=True,
     listing_limit_must_be_integer=False,

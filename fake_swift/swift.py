@@ -330,7 +330,36 @@ class Swift:
             return _Access(holder, owner=True)
         if not container_name:
             raise self._denied(requester)
+        if not object_name and self._others_put_reaches(
+            request, requester, project_id, holder, container_name
+        ):
+            return _Access(holder, owner=False)
         return self._acl_access(request, holder, container_name, object_name, requester)
+
+    def _others_put_reaches(
+        self,
+        request: Request,
+        requester: Requester | None,
+        project_id: str,
+        holder: str,
+        container_name: str,
+    ) -> bool:
+        """Whether another project's PUT of an existing container, at its owner's URL,
+        goes through as on RGW (see the flavor field)."""
+        return (
+            self.flavor.others_put_updates_container_metadata
+            and requester is not None
+            and request.method == "PUT"
+            and project_id == holder
+            and self.state.container_owner(container_name) == holder
+            and not self._sent_acls(request)
+            and not self._has_grants(holder, container_name)
+        )
+
+    def _has_grants(self, holder: str, container_name: str) -> bool:
+        with self.state.lock:
+            container = self.state.accounts[holder].containers[container_name]
+            return bool(container.read_acl or container.write_acl)
 
     def _requester(self, user_id: str, project_id: str | None) -> Requester:
         with self.state.lock:

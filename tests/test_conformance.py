@@ -542,6 +542,47 @@ def access(p: Probe) -> None:
     p.request("other account names it in its own account", "GET", c, account="other")
     p.request("other account puts into it", "PUT", f"{c}/x", account="other", data=b"x")
     p.request("bad token", "GET", c, token="not-a-token")
+    p.request("owner sets metadata", "POST", c, headers={"X-Container-Meta-Owner": "main"})
+    p.request(
+        "other account creates it at the owner's URL with no headers",
+        "PUT",
+        c,
+        account="main",
+        token=p.server.other.token,
+    )
+    p.request(
+        "other account creates it at the owner's URL",
+        "PUT",
+        c,
+        account="main",
+        token=p.server.other.token,
+        headers={"X-Container-Meta-Owner": "other"},
+    )
+    p.request("owner heads it after that", "HEAD", c)
+    p.request(
+        "other account grants itself read at the owner's URL",
+        "PUT",
+        c,
+        account="main",
+        token=p.server.other.token,
+        headers={"X-Container-Read": p.other_id()},
+    )
+    p.request(
+        "other account reads it after that",
+        "GET",
+        c,
+        account="main",
+        token=p.server.other.token,
+        params={"format": "json"},
+    )
+    p.request(
+        "other account creates it in its own account",
+        "PUT",
+        c,
+        account="other",
+        headers={"X-Container-Meta-Owner": "other"},
+    )
+    p.request("owner still sees its own metadata", "HEAD", c)
     p.request(
         "other account's own listing",
         "GET",
