@@ -100,6 +100,13 @@ def add_common_options(target: argparse.ArgumentParser, default: object = None) 
     target.add_argument("--debug", action="store_true", help=text("help_debug"), **extra)
 
 
+def add_bucket_argument(target: argparse.ArgumentParser) -> None:
+    """The optional ``bucket`` argument, checked against Allas' name rules before any request."""
+    target.add_argument(
+        "bucket", nargs="?", default=BUCKET, type=check_bucket_name, help=text("help_bucket")
+    )
+
+
 def fake_state_dir() -> Path:
     """Where ``--fake`` keeps its store between runs."""
     return Path(os.environ.get(FAKE_STATE_VARIABLE) or FAKE_STATE_DEFAULT)
@@ -264,6 +271,7 @@ __all__ = [
     "DOWNLOAD_FILE",
     "SOURCE_FILE",
     "ConfigurationError",
+    "add_bucket_argument",
     "check_bucket_name",
     "parser",
     "session",

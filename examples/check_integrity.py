@@ -89,13 +89,7 @@ def compare(conn: swiftclient.Connection, bucket: str, file: Path, name: str) ->
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("path", nargs="?", default=script.SOURCE_FILE, help=text("help_local_path"))
     parser.add_argument("object", nargs="?", help=text("help_check_object"))
     with script.session(parser, sample_file="path") as (conn, args):

@@ -156,13 +156,7 @@ def move_object(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
     parser.add_argument(
         "target_bucket",

@@ -12,7 +12,7 @@ refused (HTTP 409); lower-case DNS-style names also work through Allas' S3 inter
 import swiftclient
 
 from allas_examples import script
-from allas_examples.messages import say, text
+from allas_examples.messages import say
 
 # --8<-- [end:imports]
 
@@ -30,12 +30,6 @@ def create_bucket(conn: swiftclient.Connection, bucket: str) -> None:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     with script.session(parser) as (conn, args):
         create_bucket(conn, args.bucket)

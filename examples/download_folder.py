@@ -112,13 +112,7 @@ def download_file(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument(
         "folder", nargs="?", default=DOWNLOAD_FOLDER, help=text("help_target_folder")
     )

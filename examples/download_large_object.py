@@ -121,13 +121,7 @@ def verify(partial: Path, hasher: PartHasher, parts: list | None, size: int, nam
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
     parser.add_argument("file", nargs="?", default=script.DOWNLOAD_FILE, help=text("help_output"))
     progress.add_quiet_option(parser)

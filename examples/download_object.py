@@ -62,13 +62,7 @@ def download_object(conn: swiftclient.Connection, bucket: str, object_name: str,
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
     parser.add_argument("file", nargs="?", default=script.DOWNLOAD_FILE, help=text("help_output"))
     with script.session(parser) as (conn, args):

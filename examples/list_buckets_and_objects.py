@@ -12,7 +12,7 @@ next page until all are in, so large buckets are listed completely.
 import swiftclient
 
 from allas_examples import script
-from allas_examples.messages import say, text
+from allas_examples.messages import say
 
 # --8<-- [end:imports]
 
@@ -52,13 +52,7 @@ def list_objects(conn: swiftclient.Connection, bucket: str) -> list[dict]:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     with script.session(parser) as (conn, args):
         list_buckets(conn)
         list_objects(conn, args.bucket)

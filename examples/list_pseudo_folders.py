@@ -93,13 +93,7 @@ def ensure_demo_tree(conn: swiftclient.Connection, bucket: str, delimiter: str =
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("prefix", nargs="?", default="", help=text("pseudo_help_prefix"))
     parser.add_argument("--delimiter", default="/", help=text("pseudo_help_delimiter"))
     parser.add_argument("--tree", action="store_true", help=text("pseudo_help_tree"))

@@ -114,13 +114,7 @@ def positive_seconds(value: str) -> int:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
     parser.add_argument("--seconds", default="3600", metavar="N", help=text("help_seconds"))
     parser.add_argument("--check", action="store_true", help=text("help_check_temp_url"))

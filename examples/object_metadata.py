@@ -136,13 +136,7 @@ def parse_pairs(pairs: list[str]) -> dict[str, str]:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("object", nargs="?", default=script.SOURCE_FILE, help=text("help_object"))
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help=text("meta_help_set")

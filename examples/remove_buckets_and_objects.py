@@ -69,13 +69,7 @@ def remove_bucket(conn: swiftclient.Connection, bucket: str) -> None:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("objects", nargs="*", help=text("help_objects"))
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--keep-bucket", action="store_true", help=text("help_keep_bucket"))

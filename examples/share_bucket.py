@@ -161,13 +161,7 @@ def prepare_fake_bucket(conn: swiftclient.Connection, bucket: str) -> None:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("--read", metavar="PROJECT", help=text("help_share_read"))
     parser.add_argument("--write", metavar="PROJECT", help=text("help_share_write"))
     parser.add_argument("--public", action="store_true", help=text("help_share_public"))

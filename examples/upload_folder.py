@@ -140,13 +140,7 @@ def same_large_object(
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("folder", nargs="?", default=files.SAMPLE_FOLDER, help=text("help_folder"))
     parser.add_argument("prefix", nargs="?", default="", help=text("help_prefix"))
     parser.add_argument(

@@ -138,13 +138,7 @@ def is_large_object(conn: swiftclient.Connection, bucket: str, object_name: str)
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_object"))
     parser.add_argument(

@@ -142,13 +142,7 @@ def whole_seconds(value: str, least: int, key: str) -> int:
 
 if __name__ == "__main__":
     parser = script.parser(__doc__)
-    parser.add_argument(
-        "bucket",
-        nargs="?",
-        default=script.BUCKET,
-        type=script.check_bucket_name,
-        help=text("help_bucket"),
-    )
+    script.add_bucket_argument(parser)
     parser.add_argument("file", nargs="?", default=script.SOURCE_FILE, help=text("help_file"))
     parser.add_argument("object", nargs="?", help=text("help_expiring_object"))
     parser.add_argument("--after", metavar="SECONDS", help=text("help_after"))

@@ -138,12 +138,16 @@ def test_invalid_bucket_name_is_refused_before_any_request(
     assert allas_env.requests == []
 
 
-# Every script with a bucket argument, found by that argument's help text.
+# Every script with a bucket argument, however it declares it.
 SCRIPTS_WITH_A_BUCKET = [
     path.stem
     for path in sorted(EXAMPLES_DIR.glob("*.py"))
-    if 'help=text("help_bucket")' in path.read_text()
+    if re.search(r'add_bucket_argument\(|add_argument\(\s*"bucket"', path.read_text())
 ]
+
+
+def test_scripts_with_a_bucket_are_found():
+    assert len(SCRIPTS_WITH_A_BUCKET) == 16, SCRIPTS_WITH_A_BUCKET
 
 
 @pytest.mark.parametrize("script_name", SCRIPTS_WITH_A_BUCKET)
