@@ -467,6 +467,7 @@ CATALOG: dict[str, dict[str, str]] = {
 # The examples beyond CSC's six operations keep their sentences in modules of their own,
 # one a topic, merged here into the one catalog.
 from allas_examples import (  # noqa: E402
+    texts_benchmarks,
     texts_faults,
     texts_folders,
     texts_input,
@@ -474,7 +475,14 @@ from allas_examples import (  # noqa: E402
     texts_objects,
 )
 
-for _topic in (texts_logins, texts_folders, texts_objects, texts_input, texts_faults):
+for _topic in (
+    texts_logins,
+    texts_folders,
+    texts_objects,
+    texts_input,
+    texts_faults,
+    texts_benchmarks,
+):
     _clash = set(_topic.TEXTS) & set(CATALOG)
     assert not _clash, f"catalog keys defined twice: {sorted(_clash)}"
     CATALOG.update(_topic.TEXTS)

@@ -9,36 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import resource
 import sys
 import tempfile
 from pathlib import Path
 
-CHUNK = 1024 * 1024
+from .common import CHUNK, write_file
+
+
+def _status_mib(field: str) -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
 
 
 def resident_mib() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
+    return _status_mib("VmRSS")
 
 
 def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
-
-
-def write_file(path: Path, size_mib: int) -> str:
-    """A file of random bytes (so that nothing compresses it), and its md5."""
-    digest = hashlib.md5()
-    with open(path, "wb") as target:
-        for _ in range(size_mib):
-            chunk = os.urandom(CHUNK)
-            digest.update(chunk)
-            target.write(chunk)
-    return digest.hexdigest()
+    # VmHWM, not getrusage's ru_maxrss: the latter survives exec, so a child started
+    # by a large parent would report the parent's size as its own peak.
+    return _status_mib("VmHWM")
 
 
 def measure(size_mib: int) -> dict:

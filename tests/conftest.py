@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import json
 import os
 import runpy
 import shutil
@@ -12,8 +13,10 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -255,3 +258,36 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if {"backend", "rgw_server", "swift_server"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real)
+
+
+# --- the last full default run (`python -m pytest`), which `python -m benchmarks` reports ---
+
+SUITE_RECORD = ROOT / "test-artifacts" / "test-suite.json"
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.monotonic()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    # Only the run with no selection of any kind: its duration is the suite's.
+    default_run = (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not config.option.keyword
+        and not config.option.markexpr
+        and not getattr(config.option, "lf", False)
+        and not getattr(config.option, "deselect", None)
+        and not config.option.maxfail
+    )
+    if not default_run or exitstatus not in (0, 1) or _STARTED not in config.stash:
+        return
+    record = {
+        "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seconds": round(time.monotonic() - config.stash[_STARTED], 1),
+        "tests": session.testscollected,
+        "failed": session.testsfailed,
+    }
+    SUITE_RECORD.parent.mkdir(exist_ok=True)
+    SUITE_RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

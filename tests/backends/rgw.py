@@ -38,6 +38,7 @@ INSTALL_HINT = "apt-get install ceph-mon ceph-osd radosgw ceph-common, or run .c
 
 START_TIMEOUT = 60.0  # seconds for the whole start-up, from nothing to two logged-in accounts
 STOP_TIMEOUT = 10.0  # seconds each daemon gets after SIGTERM before SIGKILL
+MEMSTORE_BYTES = 1024**3  # the OSD's capacity, in RAM
 
 # The two users: (uid, Swift secret key). The Swift user is "<uid>:swift".
 # Named as Allas names accounts, by a project id of 32 hex digits (RGW refuses some
@@ -73,7 +74,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def ceph_conf(folder: Path, fsid: str, mon_port: int, rgw_port: int) -> str:
+def ceph_conf(
+    folder: Path, fsid: str, mon_port: int, rgw_port: int, memstore_bytes: int = MEMSTORE_BYTES
+) -> str:
     """ceph.conf for a one-monitor, one-OSD, one-radosgw cluster whose state is all in folder."""
     run = folder / "run"
     # The daemons' admin sockets (`ceph daemon`), in the folder. Unix socket paths are limited
@@ -131,7 +134,7 @@ mon_data_avail_crit = 1
 [osd]
 admin_socket = {admin_socket}
 osd_objectstore = memstore
-memstore_device_bytes = 1073741824
+memstore_device_bytes = {memstore_bytes}
 
 [client]
 # A client that asks before the OSD is up waits for its next tick to ask again: 5 s by default.
@@ -377,8 +380,11 @@ def _create_users(cluster: _Cluster) -> None:
 
 
 @contextlib.contextmanager
-def running_rgw(folder: Path) -> Iterator[RgwServer]:
-    """Start mon, memstore OSD and radosgw with their state in folder; yield two accounts."""
+def running_rgw(folder: Path, memstore_bytes: int = MEMSTORE_BYTES) -> Iterator[RgwServer]:
+    """Start mon, memstore OSD and radosgw with their state in folder; yield two accounts.
+
+    The OSD holds at most ``memstore_bytes`` of data (in RAM); writes beyond it wait.
+    """
     reason = rgw_missing()
     if reason:
         raise RuntimeError(reason)
@@ -394,7 +400,7 @@ def running_rgw(folder: Path) -> Iterator[RgwServer]:
         rgw_port = free_port()
     root_url = f"http://127.0.0.1:{rgw_port}"
     cluster = _Cluster(folder)
-    cluster.conf.write_text(ceph_conf(folder, fsid, mon_port, rgw_port))
+    cluster.conf.write_text(ceph_conf(folder, fsid, mon_port, rgw_port, memstore_bytes))
 
     try:
         # The monitor.
