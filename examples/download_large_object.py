@@ -62,7 +62,15 @@ def download_large_object(
         done = partial.stat().st_size if partial.exists() else 0
         if done == 0:
             partial.unlink(missing_ok=True)
-        if isinstance(error, (OSError, urllib3.exceptions.HTTPError, KeyboardInterrupt)):
+        # swiftclient resumes a broken transfer with If-Match: <ETag>; for a segmented
+        # object Allas (Ceph RGW) compares it with the manifest's own md5 and answers 412.
+        # The next run asks without it.
+        resume_refused = isinstance(error, swiftclient.ClientException) and (
+            error.http_status == 412 and done > 0
+        )
+        if resume_refused or isinstance(
+            error, (OSError, urllib3.exceptions.HTTPError, KeyboardInterrupt)
+        ):
             # The part file stays, so that the next run continues where this one stopped.
             raise AllasExampleError("large_interrupted", done=done, partial=partial) from error
         raise
