@@ -204,6 +204,10 @@ class Flavor:
     metadata_checked_after_body: bool
     # If-Match / If-None-Match take "*" and lists of ETags (RGW: one ETag only).
     etag_conditions_take_lists: bool
+    # For a static large object, If-Match / If-None-Match compare with the hash its
+    # listing shows (the stored manifest's md5), not the ETag a GET serves: RGW answers
+    # 412 to a resume that names the served ETag.
+    slo_conditions_compare_listed_hash: bool
     # An If-(Un)Modified-Since that is not an HTTP date answers 400 (Swift ignores it).
     bad_http_dates_rejected: bool
     # An object PUT with If-None-Match: * is refused (412) when the object exists.
@@ -394,6 +398,7 @@ RGW = Flavor(
     metadata_error_content_type=None,
     metadata_checked_after_body=True,
     etag_conditions_take_lists=False,
+    slo_conditions_compare_listed_hash=True,
     bad_http_dates_rejected=True,
     put_honours_if_none_match=False,
     range_header_style="rgw",
@@ -554,6 +559,7 @@ SWIFT = Flavor(
     metadata_error_content_type="text/plain",
     metadata_checked_after_body=False,
     etag_conditions_take_lists=True,
+    slo_conditions_compare_listed_hash=False,
     bad_http_dates_rejected=False,
     put_honours_if_none_match=True,
     range_header_style="swift",

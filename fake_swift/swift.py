@@ -1214,7 +1214,10 @@ class Swift:
         }
         if obj.delete_at is not None:
             headers["X-Delete-At"] = str(int(obj.delete_at))
-        failed = self._failed_condition(request, content.etag.strip('"'), obj.last_modified)
+        compared = content.etag.strip('"')
+        if obj.is_slo and self.flavor.slo_conditions_compare_listed_hash:
+            compared = obj.etag
+        failed = self._failed_condition(request, compared, obj.last_modified)
         if failed == 412:
             if not self.flavor.precondition_failed_keeps_object_headers:
                 return self._error(412, "PreconditionFailed")

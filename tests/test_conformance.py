@@ -454,9 +454,25 @@ def large_objects(use_slo: bool) -> Callable[[Probe], None]:
                 )
         assert all(r["success"] for r in results), [r.get("error") for r in results]
         p.request("head manifest", "HEAD", f"{c}/big")
-        p.request("get whole", "GET", f"{c}/big")
+        whole = p.request("get whole", "GET", f"{c}/big")
         p.request("range across segments", "GET", f"{c}/big", headers={"Range": "bytes=95-104"})
-        p.request("list container", "GET", c, params={"format": "json"})
+        # What a client resuming a broken download sends (swiftclient: Range and If-Match);
+        # RGW compares a static large object's conditions with its listed hash.
+        etag = whole.headers.get("etag", "")
+        conditions = (
+            ("if-match of its etag", {"If-Match": etag}),
+            ("resume with range and if-match", {"If-Match": etag, "Range": "bytes=100-"}),
+            ("if-none-match of its etag", {"If-None-Match": etag}),
+        )
+        for label, headers in conditions if use_slo else ():
+            p.request(label, "GET", f"{c}/big", headers=headers)
+        listed = p.request("list container", "GET", c, params={"format": "json"}).json()
+        hashes = [entry["hash"] for entry in listed if entry["name"] == "big"]
+        if use_slo:
+            p.request(
+                "if-match of its listed hash", "GET", f"{c}/big", headers={"If-Match": hashes[0]}
+            )
+            p.request("if-match of another etag", "GET", f"{c}/big", headers={"If-Match": "0" * 32})
         p.request("list segments", "GET", f"{c}_segments")
         if use_slo:
             manifest = p.request(
