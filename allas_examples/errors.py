@@ -142,6 +142,10 @@ def _describe_swift(error: ClientException) -> str:
         return text("too_large")
     if status == 422:
         return text("checksum_refused")
+    # The scripts send no conditions of their own: a 412 on an object GET is Allas
+    # refusing swiftclient's resume of a segmented object whose transfer broke off.
+    if status == 412 and name is not None and error.msg.startswith("Object GET failed"):
+        return text("transfer_broken")
     if status == 400 and "InvalidBucketName" in body:
         return text("bucket_name_refused", bucket=bucket)
     if status == 400:

@@ -334,34 +334,62 @@ def test_ctrl_c_during_a_download(run_here, big_object, workdir, monkeypatch, la
     assert left_in(workdir) == []
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_connection_breaking_off_mid_download(
-    run_here, big_object, workdir, monkeypatch, no_backoff, lang
-):
-    # After the first chunk every read fails as a reset connection does, so that
-    # swiftclient's own resume from the offset cannot save the download either.
+def break_reads(monkeypatch, breaks: int | None) -> None:
+    """After the first chunk of a download, the next ``breaks`` reads (None: every one)
+    fail as a reset connection does."""
     import swiftclient.client
 
     real_init = swiftclient.client._ObjectBody.__init__
-    chunks_left = [1]
+    good_chunks, breaks_left = [1], [breaks]
 
     def breaking_body(self, resp, *args, **kwargs):
         real_init(self, resp, *args, **kwargs)
         read = resp.read
 
         def read_until_broken(*read_args, **read_kwargs):
-            if not chunks_left[0]:
+            if not good_chunks[0] and breaks_left[0] != 0:
+                if breaks_left[0] is not None:
+                    breaks_left[0] -= 1
                 reset = ConnectionResetError(errno.ECONNRESET, "Connection reset by peer")
                 raise urllib3.exceptions.ProtocolError("Connection broken", reset)
-            chunks_left[0] -= 1
+            good_chunks[0] = max(good_chunks[0] - 1, 0)
             return read(*read_args, **read_kwargs)
 
         resp.read = read_until_broken
 
     monkeypatch.setattr(swiftclient.client._ObjectBody, "__init__", breaking_body)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_connection_breaking_off_mid_download(
+    run_here, big_object, workdir, monkeypatch, no_backoff, lang
+):
+    # Every read after the first chunk fails, so that swiftclient's own resume from
+    # the offset cannot save the download either.
+    break_reads(monkeypatch, breaks=None)
     run = run_here("download_object", "--lang", lang, "snakebucket", "big.bin", "out.bin")
     assert_one_sentence(run, 1, expected(lang, "transfer_broken"))
     assert left_in(workdir) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_segmented_download_breaking_off_once(
+    run_here, allas_env, workdir, monkeypatch, no_backoff, lang
+):
+    # swiftclient resumes with If-Match, which Allas refuses (412) for a segmented
+    # object: the user sees the broken transfer, not the 412.
+    conn = connect(allas_env.environ())
+    conn.put_container("snakebucket")
+    source = workdir.parent / "big.bin"
+    source.write_bytes(os.urandom(3 * 1024 * 1024))
+    run_example(
+        "upload_large_object", "snakebucket", str(source), "big.bin", "--segment-size", "1M"
+    )
+    break_reads(monkeypatch, breaks=1)
+    run = run_here("download_object", "--lang", lang, "snakebucket", "big.bin", "out.bin")
+    assert_one_sentence(run, 1, expected(lang, "transfer_broken"))
+    assert left_in(workdir) == []
+    assert [r.status for r in allas_env.requests if r.method == "GET"][-1] == 412
 
 
 @pytest.mark.parametrize("lang", LANGS)
