@@ -119,6 +119,20 @@ def _run(command: list[str], cwd: Path, env: dict[str, str] | None) -> Run:
     return Run(completed.returncode, completed.stdout, completed.stderr)
 
 
+def password_auth(env: dict[str, str]):
+    """The keystoneauth1 v3 password login of the ``OS_*`` values in ``env``."""
+    from keystoneauth1.identity import v3
+
+    return v3.Password(
+        auth_url=env["OS_AUTH_URL"],
+        username=env["OS_USERNAME"],
+        password=env["OS_PASSWORD"],
+        user_domain_name=env["OS_USER_DOMAIN_NAME"],
+        project_name=env["OS_PROJECT_NAME"],
+        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
+    )
+
+
 @pytest.fixture(autouse=True)
 def language_restored():
     """Scripts run in-process set the catalog's language; no test passes it to the next."""

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import pytest
 import swiftclient
 from keystoneauth1 import session as ksa_session
-from keystoneauth1.identity import v3
 from test_fake_server import running_server
 
+from conftest import password_auth
 from fake_swift import mock_allas
 
 THREADS = 16
@@ -37,14 +37,7 @@ SWITCH_INTERVAL = 1e-6
 
 def login(env: dict[str, str]) -> swiftclient.Connection:
     """A connection of its own, logged in with ``env``; no retries, so no error is hidden."""
-    auth = v3.Password(
-        auth_url=env["OS_AUTH_URL"],
-        username=env["OS_USERNAME"],
-        password=env["OS_PASSWORD"],
-        user_domain_name=env["OS_USER_DOMAIN_NAME"],
-        project_name=env["OS_PROJECT_NAME"],
-        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
-    )
+    auth = password_auth(env)
     return swiftclient.Connection(session=ksa_session.Session(auth=auth), retries=0)
 
 

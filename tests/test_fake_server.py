@@ -28,12 +28,11 @@ import pytest
 import requests
 import swiftclient
 from keystoneauth1 import session as ksa_session
-from keystoneauth1.identity import v3
 
 from allas_examples import messages, script
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, example_path
-from conftest import ROOT, clean_environment, expected, stop_process
+from conftest import ROOT, clean_environment, expected, password_auth, stop_process
 
 SWIFT_CLI = Path(sys.executable).with_name("swift")
 START_TIMEOUT = 30
@@ -178,14 +177,7 @@ def test_prints_the_exports_of_john(server):
 
 def test_exports_work_with_keystoneauth_and_swiftclient(server):
     env = server.env
-    auth = v3.Password(
-        auth_url=env["OS_AUTH_URL"],
-        username=env["OS_USERNAME"],
-        password=env["OS_PASSWORD"],
-        user_domain_name=env["OS_USER_DOMAIN_NAME"],
-        project_name=env["OS_PROJECT_NAME"],
-        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
-    )
+    auth = password_auth(env)
     session = ksa_session.Session(auth=auth)
     # The catalog points at the server itself, not at Allas.
     assert session.get_endpoint(service_type="object-store") == server.storage_url
@@ -423,14 +415,7 @@ def login(server: Server, **options) -> swiftclient.Connection:
     """A keystoneauth session and swiftclient connection, as the examples make, with
     short backoffs so that retries are quick."""
     env = server.env
-    auth = v3.Password(
-        auth_url=env["OS_AUTH_URL"],
-        username=env["OS_USERNAME"],
-        password=env["OS_PASSWORD"],
-        user_domain_name=env["OS_USER_DOMAIN_NAME"],
-        project_name=env["OS_PROJECT_NAME"],
-        project_domain_name=env["OS_PROJECT_DOMAIN_NAME"],
-    )
+    auth = password_auth(env)
     options = {"retries": 3, "starting_backoff": 0.01, "max_backoff": 0.05, **options}
     return swiftclient.Connection(session=ksa_session.Session(auth=auth), **options)
 
