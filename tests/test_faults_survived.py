@@ -609,13 +609,16 @@ def test_segments_of_an_upload_that_fails_for_good_are_removed(
     with pytest.raises(AllasExampleError) as caught:
         SEGMENTED_UPLOADS[upload](conn, tmp_path)
     fake_allas.clear_faults()
+    # Segments 0, 1 and 3 are stored unless the failure stops the upload before segment
+    # 3 is sent: whichever were stored, all of them are removed.
+    stored = [r for r in fake_allas.requests if re.search(SEGMENT_PUTS, r.path) and r.status == 201]
     assert caught.value.key == "segments_removed"
-    assert caught.value.values["count"] == 3  # segments 0, 1 and 3 had been stored
+    assert caught.value.values["count"] == len(stored) >= 2
     assert describe(caught.value) == (
         text(
             "segments_removed",
             object="big.bin",
-            count=3,
+            count=len(stored),
             reason=text("http_error", status=503, reason="Service Unavailable"),
         ),
         EXIT_SERVICE,
