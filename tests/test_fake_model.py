@@ -35,6 +35,19 @@ BODIES = st.binary(max_size=64)
 LIMITS = st.none() | st.integers(min_value=0, max_value=6)
 
 
+def listed(reply: requests.Response) -> list[tuple[str, str]]:
+    """A JSON listing as ("name", ...) and ("subdir", ...) pairs, in its order."""
+    return [
+        ("subdir", entry["subdir"]) if "subdir" in entry else ("name", entry["name"])
+        for entry in reply.json()
+    ]
+
+
+def entries(reply: requests.Response) -> list[dict]:
+    """The named entries of a JSON listing (its subdirs left out)."""
+    return [entry for entry in reply.json() if "subdir" not in entry]
+
+
 @dataclass
 class ModelObject:
     body: bytes
@@ -362,15 +375,10 @@ class FakeAgainstModel(RuleBasedStateMachine):
         expected = select(
             list(objects), prefix, delimiter, marker, end_marker, limit, honours_reverse
         )
-        listed = []
-        for entry in reply.json():
-            if "subdir" in entry:
-                listed.append(("subdir", entry["subdir"]))
-                continue
-            listed.append(("name", entry["name"]))
+        for entry in entries(reply):
             stored = objects[entry["name"]]
             assert (entry["bytes"], entry["hash"]) == (len(stored.body), stored.etag)
-        assert listed == expected
+        assert listed(reply) == expected
 
     @rule(
         prefix=st.sampled_from(["", "a", "g", "gä"]),
@@ -386,16 +394,11 @@ class FakeAgainstModel(RuleBasedStateMachine):
         self.expect(reply, 200)
         honoured = delimiter if self.flavor == "swift" else ""  # RGW ignores it here
         expected = select(list(self.containers), prefix, honoured, marker, "", limit, False)
-        listed = []
-        for entry in reply.json():
-            if "subdir" in entry:
-                listed.append(("subdir", entry["subdir"]))
-                continue
-            listed.append(("name", entry["name"]))
+        for entry in entries(reply):
             objects = self.containers[entry["name"]].values()
             assert entry["count"] == len(objects)
             assert entry["bytes"] == sum(len(o.body) for o in objects)
-        assert listed == expected
+        assert listed(reply) == expected
 
     @invariant()
     def head_account(self) -> None:
