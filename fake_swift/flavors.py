@@ -9,9 +9,13 @@ from __future__ import annotations
 import math
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .state import Project
 
 MAX_FILE_SIZE = 5 * 1024**3
 # Swift's constraints.MAX_FILE_SIZE: 5 GiB and 2 bytes (RGW allows exactly 5 GiB).
@@ -111,10 +115,12 @@ class Flavor:
     # XML listings: Swift (ElementTree) writes a newline after the declaration, puts
     # account entries on lines of their own, writes empty elements as <x />, names the
     # account AUTH_<id> and answers Accept: text/xml as text/xml; RGW does none of that.
+    # RGW names the account by its user's display name, which is the project's name when
+    # Keystone made the user (as on Allas).
     xml_declaration_ends_line: bool
     xml_account_entries_on_lines: bool
     xml_self_closes_empty: bool
-    xml_account_name_prefix: str
+    xml_account_name: Callable[[Project], str]
     listing_echoes_text_xml: bool
     guesses_content_type_from_name: bool
     s3_style_error_bodies: bool
@@ -348,7 +354,7 @@ RGW = Flavor(
     xml_declaration_ends_line=False,
     xml_account_entries_on_lines=False,
     xml_self_closes_empty=False,
-    xml_account_name_prefix="",
+    xml_account_name=lambda project: project.name,
     listing_echoes_text_xml=False,
     guesses_content_type_from_name=False,
     s3_style_error_bodies=True,
@@ -509,7 +515,7 @@ SWIFT = Flavor(
     xml_declaration_ends_line=True,
     xml_account_entries_on_lines=True,
     xml_self_closes_empty=True,
-    xml_account_name_prefix="AUTH_",
+    xml_account_name=lambda project: f"AUTH_{project.id}",
     listing_echoes_text_xml=True,
     guesses_content_type_from_name=True,
     s3_style_error_bodies=False,

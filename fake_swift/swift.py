@@ -58,6 +58,7 @@ from .state import (
     EntityTooLarge,
     FakeState,
     MemoryBody,
+    Project,
     SloSegment,
     StoredObject,
 )
@@ -571,7 +572,8 @@ class Swift:
                 if self.flavor.account_listing_storage_policy is not None:
                     entry["storage_policy"] = self.flavor.account_listing_storage_policy
                 entries.append(entry)
-        name = f"{self.flavor.xml_account_name_prefix}{account.project_id}"
+        project = self.state.projects.get(account.project_id)
+        name = self.flavor.xml_account_name(project or Project(account.project_id, "", ""))
         return listing_reply(self.flavor, request, entries, headers, ("account", name))
 
     def _post_account(self, request: Request, account: Account) -> Reply:

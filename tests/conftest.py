@@ -202,9 +202,12 @@ def expected(language: str, key: str, **values: object) -> str:
     return messages.CATALOG[key][language].format(**values)
 
 
-# --- the three backends: the in-process fake and the real servers on loopback ---
+# --- the backends: the in-process fake and the real servers on loopback ---
 
-BACKENDS = ("fake", "swift", "rgw")
+# "allas" is Allas as it really runs: Ceph RGW checking tokens at a real Keystone v3.
+BACKENDS = ("fake", "swift", "rgw", "allas")
+# The fake's flavor that answers as each real server does.
+FLAVOR_OF = {"swift": "swift", "rgw": "rgw", "allas": "rgw"}
 
 
 def _real_server(tmp_path_factory, name: str):
@@ -212,6 +215,9 @@ def _real_server(tmp_path_factory, name: str):
     if name == "rgw":
         from backends.rgw import rgw_missing as missing
         from backends.rgw import running_rgw as running
+    elif name == "allas":
+        from backends.allas import allas_missing as missing
+        from backends.allas import running_allas as running
     else:
         from backends.swift import running_swift as running
         from backends.swift import swift_missing as missing
@@ -244,6 +250,11 @@ def swift_server(tmp_path_factory):
     yield from _real_server(tmp_path_factory, "swift")
 
 
+@pytest.fixture(scope="session")
+def allas_server(tmp_path_factory):
+    yield from _real_server(tmp_path_factory, "allas")
+
+
 def fake_server(allas) -> RealServer:
     """The active fake, described as a real server is: two accounts by storage URL and token."""
     allas.add_user("Other", "Other1234", "project_2999")
@@ -257,7 +268,7 @@ def fake_server(allas) -> RealServer:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> RealServer:
-    """Each test that takes it runs three times: on the fake, on Swift and on RGW."""
+    """Each test that takes it runs on the fake, on Swift, on RGW and on RGW with Keystone."""
     if request.param == "fake":
         from fake_swift import mock_allas
 
@@ -270,7 +281,8 @@ def backend(request) -> RealServer:
 def pytest_collection_modifyitems(items):
     # Whatever runs on a real server is a `real` test, selectable with -m real.
     for item in items:
-        if {"backend", "rgw_server", "swift_server"} & set(getattr(item, "fixturenames", ())):
+        real_fixtures = {"backend", "rgw_server", "swift_server", "allas_server"}
+        if real_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real)
 
 

@@ -3,8 +3,10 @@
 Each case sends a short sequence of requests and records what clients read from the
 answers: the status, the headers swiftclient looks at (their value, or their format
 where the value is a time or an id), listing JSON, and bodies. A case passes when
-``mock_allas(flavor=X)`` records exactly what the real server X records; the ids name
-the server (``rgw`` is what Allas runs, ``swift`` is OpenStack Swift).
+``mock_allas(flavor=X)`` records exactly what the real server of flavor X records; the
+ids name the server (``rgw`` is Ceph RGW with its own logins, ``allas`` the same RGW
+checking tokens at a real Keystone as Allas does, both compared with the rgw flavor;
+``swift`` is OpenStack Swift).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from swiftclient.service import SwiftService, SwiftUploadObject
 from swiftclient.utils import generate_temp_url
 
 from backends.common import RealServer
-from conftest import fake_server
+from conftest import FLAVOR_OF, fake_server
 from fake_swift import mock_allas
 
 # Headers that python-swiftclient and the examples read, compared by value...
@@ -1234,11 +1236,11 @@ def observe(case: Callable[[Probe], None], server: RealServer) -> list[dict]:
 
 
 @pytest.mark.real
-@pytest.mark.parametrize("flavor", ["rgw", "swift"])
+@pytest.mark.parametrize("server", list(FLAVOR_OF))
 @pytest.mark.parametrize("case", list(CASES))
-def test_fake_answers_as_the_real_server(case, flavor, request):
-    real = observe(CASES[case], request.getfixturevalue(f"{flavor}_server"))
-    with mock_allas(flavor=flavor) as allas:
+def test_fake_answers_as_the_real_server(case, server, request):
+    real = observe(CASES[case], request.getfixturevalue(f"{server}_server"))
+    with mock_allas(flavor=FLAVOR_OF[server]) as allas:
         fake = observe(CASES[case], fake_server(allas))
     found = differences(real, fake)
     assert not found, "the fake differs from the real server:\n" + "\n".join(found)

@@ -20,18 +20,18 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .common import Account, RealServer
+from .common import Account, RealServer, free_port
+from .keystone import IDENTITIES, KeystoneServer, catalog_url
 
 PROGRAMS = ("ceph-mon", "ceph-osd", "radosgw", "radosgw-admin", "monmaptool", "ceph")
 INSTALL_HINT = "apt-get install ceph-mon ceph-osd radosgw ceph-common, or run .ci/install-rgw"
@@ -45,6 +45,8 @@ MEMSTORE_BYTES = 1024**3  # the OSD's capacity, in RAM
 # other names, such as ones with a hyphen, on requests that carry no token).
 MAIN_USER = ("a11a5000000000000000000000000001", "main-secret-key")
 OTHER_USER = ("a11a5000000000000000000000000002", "other-secret-key")
+# Display names as Keystone makes them on Allas: the project's name (the fake's projects).
+DISPLAY_NAMES = {MAIN_USER[0]: "project_123456", OTHER_USER[0]: "project_2999"}
 
 
 @dataclass(frozen=True)
@@ -67,15 +69,33 @@ def rgw_missing() -> str | None:
     return f"Ceph RGW is not installed (missing {', '.join(absent)}): {INSTALL_HINT}"
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def keystone_options(keystone: KeystoneServer) -> str:
+    """radosgw's options for checking Swift tokens at ``keystone``, as Allas does."""
+    service = IDENTITIES["rgw"]
+    return f"""\
+# Tokens are checked at Keystone. Roles are compared case-sensitively: a modern
+# Keystone's "member", not the default "Member".
+rgw_keystone_url = {keystone.root_url}
+rgw_keystone_api_version = 3
+rgw_keystone_admin_user = {service.username}
+rgw_keystone_admin_password = {service.password}
+rgw_keystone_admin_project = {service.project}
+rgw_keystone_admin_domain = {service.domain}
+rgw_keystone_accepted_roles = member, object_store_user, admin
+# Global bucket names, as CSC documents for Allas.
+rgw_keystone_implicit_tenants = false
+rgw_keystone_verify_ssl = false
+rgw_keystone_token_cache_size = 10000
+"""
 
 
 def ceph_conf(
-    folder: Path, fsid: str, mon_port: int, rgw_port: int, memstore_bytes: int = MEMSTORE_BYTES
+    folder: Path,
+    fsid: str,
+    mon_port: int,
+    rgw_port: int,
+    memstore_bytes: int = MEMSTORE_BYTES,
+    extra_rgw_options: str = "",
 ) -> str:
     """ceph.conf for a one-monitor, one-OSD, one-radosgw cluster whose state is all in folder."""
     run = folder / "run"
@@ -148,7 +168,7 @@ rgw_swift_account_in_url = true
 rgw_swift_url_prefix = swift
 rgw_enable_apis = s3, swift, swift_auth, admin
 rgw_init_timeout = {int(START_TIMEOUT)}
-"""
+{extra_rgw_options}"""
 
 
 def _die_with_parent() -> None:
@@ -335,13 +355,31 @@ def swift_login(root_url: str, uid: str, key: str) -> Account:
     return account
 
 
+def _v1_login(root_url: str, uid: str, key: str) -> Callable[[], Account]:
+    return lambda: swift_login(root_url, uid, key)
+
+
+def _keystone_login(keystone: KeystoneServer, who: str) -> Callable[[], Account]:
+    """A password login at Keystone, then HEAD of the project's account at radosgw."""
+
+    def log_in() -> Account:
+        token, document = keystone.login(who)
+        storage_url = catalog_url(document)
+        status, _headers, body = _http("HEAD", storage_url, {"X-Auth-Token": token})
+        if status // 100 != 2:
+            raise ConnectionError(f"HEAD {storage_url} answered {status}: {body[:200]!r}")
+        return Account(storage_url=storage_url, token=token, login=keystone.environ(who))
+
+    return log_in
+
+
 def _create_users(cluster: _Cluster) -> None:
     """Both users with their Swift subusers, the two users' commands side by side."""
     for step in ("user", "subuser"):
         running = []
         for uid, key in (MAIN_USER, OTHER_USER):
             if step == "user":
-                args = ["user", "create", f"--uid={uid}", f"--display-name={uid}"]
+                args = ["user", "create", f"--uid={uid}", f"--display-name={DISPLAY_NAMES[uid]}"]
             else:
                 args = [
                     "subuser",
@@ -380,10 +418,19 @@ def _create_users(cluster: _Cluster) -> None:
 
 
 @contextlib.contextmanager
-def running_rgw(folder: Path, memstore_bytes: int = MEMSTORE_BYTES) -> Iterator[RgwServer]:
+def running_rgw(
+    folder: Path,
+    memstore_bytes: int = MEMSTORE_BYTES,
+    keystone: KeystoneServer | None = None,
+    rgw_port: int | None = None,
+) -> Iterator[RgwServer]:
     """Start mon, memstore OSD and radosgw with their state in folder; yield two accounts.
 
     The OSD holds at most ``memstore_bytes`` of data (in RAM); writes beyond it wait.
+    Without ``keystone`` the accounts are RGW's own users, logged in with Swift v1 auth;
+    with it, radosgw checks tokens at that Keystone (as Allas does) and the accounts are
+    John's and Mary's projects, logged in by password (``rgw_port`` is then the port
+    Keystone's catalog names).
     """
     reason = rgw_missing()
     if reason:
@@ -395,12 +442,17 @@ def running_rgw(folder: Path, memstore_bytes: int = MEMSTORE_BYTES) -> Iterator[
     for sub in ("run", "log", "crash", "mon", "osd", "rgw/ceph-rgw"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     fsid = str(uuid.uuid4())
-    mon_port, rgw_port = free_port(), free_port()
+    rgw_port = rgw_port or free_port()
+    mon_port = free_port()
     while rgw_port == mon_port:
-        rgw_port = free_port()
+        mon_port = free_port()
     root_url = f"http://127.0.0.1:{rgw_port}"
     cluster = _Cluster(folder)
-    cluster.conf.write_text(ceph_conf(folder, fsid, mon_port, rgw_port, memstore_bytes))
+    extra = keystone_options(keystone) if keystone else ""
+    cluster.conf.write_text(ceph_conf(folder, fsid, mon_port, rgw_port, memstore_bytes, extra))
+    logins = {uid: _v1_login(root_url, uid, key) for uid, key in (MAIN_USER, OTHER_USER)}
+    if keystone is not None:
+        logins = {who: _keystone_login(keystone, who) for who in ("John", "Mary")}
 
     try:
         # The monitor.
@@ -421,23 +473,24 @@ def running_rgw(folder: Path, memstore_bytes: int = MEMSTORE_BYTES) -> Iterator[
 
         # radosgw creates its pools once the OSD is up; the users can be made meanwhile.
         cluster.start("radosgw", "radosgw", "-f", "-n", "client.rgw")
-        _create_users(cluster)
+        if keystone is None:
+            _create_users(cluster)
 
         # Wait until both accounts log in and answer HEAD.
         accounts: dict[str, Account] = {}
         last_error: Exception | None = None
         while True:
             cluster.check_alive()
-            for uid, key in (MAIN_USER, OTHER_USER):
-                if uid not in accounts:
+            for who, log_in in logins.items():
+                if who not in accounts:
                     try:
-                        accounts[uid] = swift_login(root_url, uid, key)
+                        accounts[who] = log_in()
                     except (OSError, ConnectionError) as error:
                         last_error = error
             if len(accounts) == 2:
                 break
             if time.monotonic() + 0.1 >= cluster.deadline:
-                waiting = [uid for uid, _key in (MAIN_USER, OTHER_USER) if uid not in accounts]
+                waiting = [who for who in logins if who not in accounts]
                 cluster.fail(
                     f"Ceph RGW did not let {', '.join(waiting)} log in within"
                     f" {START_TIMEOUT:.0f} s: {last_error}",
@@ -445,10 +498,11 @@ def running_rgw(folder: Path, memstore_bytes: int = MEMSTORE_BYTES) -> Iterator[
                 )
             time.sleep(0.1)
 
+        main, other = (accounts[who] for who in logins)
         server = RgwServer(
-            name="rgw",
-            main=accounts[MAIN_USER[0]],
-            other=accounts[OTHER_USER[0]],
+            name="rgw" if keystone is None else "allas",
+            main=main,
+            other=other,
             root_url=root_url,
             pids=tuple(process.pid for _name, process in cluster.daemons),
             folder=folder,

@@ -23,7 +23,6 @@ import importlib.util
 import os
 import pwd
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .common import Account, RealServer
+from .common import Account, RealServer, stop_processes
 
 INSTALL_HINT = "pip install -e '.[real]', or run .ci/install-swift"
 
@@ -302,19 +301,7 @@ def _start(argv: list[str], log: Path) -> subprocess.Popen:
 
 
 def _stop(processes: list[subprocess.Popen]) -> None:
-    """SIGTERM, wait, then SIGKILL exactly these processes; reap them all."""
-    for proc in processes:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for proc in processes:
-        try:
-            proc.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-            proc.wait()
+    stop_processes(processes, STOP_TIMEOUT)
 
 
 def _tail(path: Path, lines: int = 15) -> str:
