@@ -138,9 +138,19 @@ class MockAllas:
         project_name: str,
         user_domain: str = DEFAULT_DOMAIN_NAME,
         project_domain: str = DEFAULT_DOMAIN_NAME,
+        roles: tuple[str, ...] = ("member",),
     ) -> None:
-        """Register a user who can log in to ``project_name`` (replaces a same-named user)."""
-        self._active_state.add_user(username, password, project_name, user_domain, project_domain)
+        """Register a user who can log in to ``project_name`` (replaces a same-named user).
+
+        ``roles`` are the Keystone roles the user holds there: Keystone's own ``admin``,
+        ``manager``, ``member``, ``reader`` (each implies the next, and tokens list them
+        all) and ``service``, or any other name. The rgw flavor lets in tokens holding
+        ``member``, ``object_store_user`` or ``admin`` (RGW's accepted roles): a
+        ``reader``-only user logs in, and storage answers 401 to it.
+        """
+        self._active_state.add_user(
+            username, password, project_name, user_domain, project_domain, tuple(roles)
+        )
 
     def environ(self, username: str = "John") -> dict[str, str]:
         """The ``OS_*`` variables that log ``username`` in to its project."""
@@ -175,17 +185,25 @@ class MockAllas:
     # application credentials
 
     def add_application_credential(
-        self, username: str = "John", name: str = "allas-examples", secret: str | None = None
+        self,
+        username: str = "John",
+        name: str = "allas-examples",
+        secret: str | None = None,
+        roles: list[str] | tuple[str, ...] | None = None,
     ) -> tuple[str, str]:
         """Create an application credential of ``username`` for the user's project.
 
         Returns ``(credential id, secret)``; a secret is generated when ``secret`` is None.
         A credential of the same user and name is replaced. Log in with
         ``methods=["application_credential"]`` by id and secret, or by name, secret and
-        user. The fake keeps only a hash of the secret and never saves credentials.
+        user. ``roles`` restricts it to some of the user's roles (e.g. ``["reader"]``);
+        None gives it all of them. The fake keeps only a hash of the secret and never
+        saves credentials.
         """
         state = self._active_state
-        credential, secret = state.add_application_credential(self._user(username), name, secret)
+        user = self._user(username)
+        restricted = tuple(roles) if roles is not None else None
+        credential, secret = state.add_application_credential(user, name, secret, restricted)
         return credential.id, secret
 
     def environ_for_application_credential(self, credential_id: str, secret: str) -> dict[str, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from .messages import Reply, Request, json_reply
 from .state import (
     DEFAULT_DOMAIN_ID,
+    ROLE_NAMES,
     ApplicationCredential,
     FakeState,
     Project,
@@ -23,8 +24,20 @@ AUTH_ORIGIN = "https://pouta.csc.fi:5001"
 AUTH_URL = f"{AUTH_ORIGIN}/v3"
 STORAGE_ROOT = "https://a3s.fi:443/swift/v1"
 REGION = "regionOne"
-ROLES = ("member", "object_store_user")
-_VERSION_UPDATED = "2023-02-22T00:00:00Z"
+ROLE_IDS = {name: stable_id("role", name) for name in ROLE_NAMES}
+_VERSION_UPDATED = "2020-04-07T00:00:00Z"
+# Keystone (Flask) sends JSON as plain application/json; errors in compact JSON.
+CONTENT_TYPE = "application/json"
+_ASSUMED = (
+    " The server could not comply with the request since it is either malformed or"
+    " otherwise incorrect. The client is assumed to be in error."
+)
+_NOT_FOUND_PAGE = (
+    b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
+    b"<p>The requested URL was not found on the server. If you entered the URL manually"
+    b" please check your spelling and try again.</p>\n"
+)
+TOKEN_METHODS_ALLOWED = "GET, POST, HEAD, OPTIONS, DELETE"
 
 
 def storage_url_for(project_id: str) -> str:
@@ -49,12 +62,17 @@ def _version_document() -> dict[str, Any]:
     }
 
 
-def _error(status: int, title: str, message: str) -> Reply:
+def _reply(status: int, document: Any, headers: dict[str, str] | None = None) -> Reply:
+    return json_reply(status, document, headers, content_type=CONTENT_TYPE)
+
+
+def _error(status: int, title: str, message: str, **extra: Any) -> Reply:
     headers = {}
     if status == 401:
-        headers["WWW-Authenticate"] = f'Keystone uri="{AUTH_ORIGIN}"'
+        headers["WWW-Authenticate"] = f'Keystone uri="{AUTH_URL}"'
+    error = {"code": status, **extra, "message": message, "title": title}
     return json_reply(
-        status, {"error": {"code": status, "title": title, "message": message}}, headers
+        status, {"error": error}, headers, separators=(",", ":"), content_type=CONTENT_TYPE
     )
 
 
@@ -73,7 +91,12 @@ def _not_found(message: str) -> Reply:
 
 
 def _bad_request(message: str) -> Reply:
-    return _error(400, "Bad Request", f"Invalid input for field: {message}")
+    return _error(400, "Bad Request", message)
+
+
+def _expecting(attribute: str, target: str) -> str:
+    """Keystone's words for a login body that misses something."""
+    return f"Expecting to find {attribute} in {target}.{_ASSUMED}"
 
 
 class _LoginFailed(Exception):
@@ -84,7 +107,37 @@ class _LoginFailed(Exception):
 
 
 class _Malformed(Exception):
-    """The login request misses something Keystone requires."""
+    """The login request misses something Keystone requires (the message says what)."""
+
+
+class _NotFound(Exception):
+    """Something the login names does not exist (Keystone answers 404)."""
+
+
+def _login_request(raw: bytes) -> tuple[dict[str, Any], dict[str, Any], tuple[str, ...]]:
+    """The login body's ``auth``, ``auth.identity`` and methods, or _Malformed in
+    Keystone's words (its schema errors give their first line only)."""
+    try:
+        document = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        raise _Malformed(f"Expecting to find valid JSON in request body.{_ASSUMED}") from None
+    if not isinstance(document, dict) or "auth" not in document:
+        raise _Malformed(f"Expecting to find auth in request body.{_ASSUMED}")
+    auth = document["auth"]
+    if not isinstance(auth, dict):
+        raise _Malformed(f"{json.dumps(auth)} is not of type 'object'")
+    identity = auth.get("identity")
+    if not isinstance(identity, dict):
+        raise _Malformed("'identity' is a required property")
+    methods = identity.get("methods")
+    if methods is None:
+        raise _Malformed("Invalid input for field 'identity': 'methods' is a required property")
+    if not isinstance(methods, list) or not all(isinstance(m, str) for m in methods):
+        shown = f"'{methods}'" if isinstance(methods, str) else json.dumps(methods)
+        raise _Malformed(
+            f"Invalid input for field 'identity/methods': {shown} is not of type 'array'"
+        )
+    return auth, identity, tuple(methods)
 
 
 class Keystone:
@@ -104,9 +157,10 @@ class Keystone:
     def _route(self, request: Request, path: str) -> Reply:
         method = request.method
         if path == "" and method in ("GET", "HEAD"):
-            return json_reply(300, {"versions": {"values": [_version_document()]}})
+            document = {"versions": {"values": [_version_document()]}}
+            return _reply(300, document, {"Location": f"{AUTH_URL}/"})
         if path == "/v3" and method in ("GET", "HEAD"):
-            return json_reply(200, {"version": _version_document()})
+            return _reply(200, {"version": _version_document()})
         if path == "/v3/auth/tokens":
             if method == "POST":
                 return self._login(request)
@@ -114,64 +168,86 @@ class Keystone:
                 return self._validate(request)
             if method == "DELETE":
                 return self._revoke(request)
-            return _error(405, "Method Not Allowed", "The method is not allowed.")
-        return _not_found("The resource could not be found.")
+            document = {"message": "The method is not allowed for the requested URL."}
+            return _reply(405, document, {"Allow": TOKEN_METHODS_ALLOWED})
+        # Paths Keystone has no route for get Flask's own page.
+        return Reply(404, {"Content-Type": "text/html; charset=utf-8"}, _NOT_FOUND_PAGE)
 
     # POST /v3/auth/tokens
 
     def _login(self, request: Request) -> Reply:
         try:
-            document = json.loads(request.read_body() or b"{}")
-            identity = document["auth"]["identity"]
-            methods = tuple(identity["methods"])
-        except (ValueError, KeyError, TypeError):
-            return _bad_request("auth.identity.methods")
+            auth, identity, methods = _login_request(request.read_body())
+        except _Malformed as error:
+            return _bad_request(str(error))
         credential: ApplicationCredential | None = None
+        rescoped: Token | None = None
         try:
             if "application_credential" in methods:
-                if document["auth"].get("scope") is not None:
-                    raise _LoginFailed("Application credentials cannot request a scope.")
+                if auth.get("scope") is not None:
+                    return _error(
+                        401,
+                        "Unauthorized",
+                        "Error authenticating with application credential: Application"
+                        " credentials cannot request a scope.",
+                        identity={},
+                    )
                 credential = self._application_credential(identity)
                 user = self.state.users[credential.user_id]
                 project = self.state.projects.get(credential.project_id)
             else:
-                user = self._authenticate(identity, methods)
-                project = self._scope(document["auth"].get("scope"), user)
+                user, rescoped = self._authenticate(identity, methods)
+                project = self._scope(auth.get("scope"), user)
         except _Malformed as error:
             return _bad_request(str(error))
+        except _NotFound as error:
+            return _not_found(str(error))
         except _LoginFailed as error:
             return _unauthorized(str(error))
         token = self.state.issue_token(
             user,
             project.id if project else None,
             methods,
-            application_credential_id=credential.id if credential else None,
+            application_credential=credential,
+            rescoped=rescoped,
         )
-        return json_reply(201, self._token_document(token), {"X-Subject-Token": token.id})
+        return _reply(201, self._token_document(token), {"X-Subject-Token": token.id})
 
-    def _authenticate(self, identity: dict[str, Any], methods: tuple[str, ...]) -> User:
+    def _authenticate(
+        self, identity: dict[str, Any], methods: tuple[str, ...]
+    ) -> tuple[User, Token | None]:
+        """The user the login proves, and the token it rescopes (token method)."""
         if "password" in methods:
-            try:
-                user_ref = identity["password"]["user"]
-                password = user_ref["password"]
-            except (KeyError, TypeError):
-                raise _Malformed("auth.identity.password.user") from None
+            password_ref = identity.get("password")
+            user_ref = password_ref.get("user") if isinstance(password_ref, dict) else None
+            if not isinstance(user_ref, dict):
+                raise _Malformed(_expecting("user", "None"))
             user = self._find_user(user_ref)
-            if user is None or user.password != password:
+            if user is None or user.password != user_ref.get("password"):
                 raise _LoginFailed()
-            return user
+            return user, None
         if "token" in methods:
-            try:
-                token_id = identity["token"]["id"]
-            except (KeyError, TypeError):
-                raise _Malformed("auth.identity.token.id") from None
+            token_ref = identity.get("token")
+            token_id = token_ref.get("id") if isinstance(token_ref, dict) else None
             if not isinstance(token_id, str):
-                raise _Malformed("auth.identity.token.id")
-            token = self.state.valid_token(token_id)
-            if token is None or token.user_id not in self.state.users:
+                raise _Malformed(
+                    "Invalid input for field 'identity/token': 'id' is a required property"
+                )
+            token = self._known_token(token_id)
+            if token.user_id not in self.state.users:
                 raise _LoginFailed()
-            return self.state.users[token.user_id]
+            return self.state.users[token.user_id], token
         raise _LoginFailed()
+
+    def _known_token(self, token_id: str | None) -> Token:
+        """A valid token; _NotFound in Keystone's words for a revoked or expired one, and
+        for one that is no token at all."""
+        token = self.state.valid_token(token_id)
+        if token is not None:
+            return token
+        if token_id and self.state.was_issued(token_id):
+            raise _NotFound("Failed to validate token")
+        raise _NotFound("Could not recognize Fernet token")
 
     def _application_credential(self, identity: dict[str, Any]) -> ApplicationCredential:
         """The credential named by id, or by name and its user, if its secret matches."""
@@ -194,6 +270,8 @@ class Keystone:
             )
         else:
             raise _Malformed("auth.identity.application_credential.id")
+        if credential is None and "id" in ref:
+            raise _NotFound(f"Could not find Application Credential: {ref['id']}.")
         if (
             credential is None
             or not credential.secret_matches(ref["secret"])
@@ -210,13 +288,13 @@ class Keystone:
                 raise _Malformed(f"{field}.id")
             return self.state.users.get(user_ref["id"])
         if "name" not in user_ref:
-            raise _Malformed(f"{field}.name")
+            raise _Malformed(_expecting("id or name", "user"))
         domain_id = self._domain_id(user_ref.get("domain"), "user")
         return self.state.find_user(user_ref["name"], domain_id)
 
     def _domain_id(self, domain_ref: Any, owner: str) -> str:
         if not isinstance(domain_ref, dict):
-            raise _Malformed(f"{owner}.domain")
+            raise _Malformed(_expecting("domain", owner))
         if "id" in domain_ref:
             return domain_ref["id"]
         domain = self.state.find_domain(name=domain_ref.get("name"))
@@ -252,14 +330,13 @@ class Keystone:
         subject = self._subject(request, "identity:validate_token")
         if isinstance(subject, Reply):
             return subject
-        return json_reply(200, self._token_document(subject), {"X-Subject-Token": subject.id})
+        return _reply(200, self._token_document(subject), {"X-Subject-Token": subject.id})
 
     def _revoke(self, request: Request) -> Reply:
         subject = self._subject(request, "identity:revoke_token")
         if isinstance(subject, Reply):
             return subject
-        with self.state.lock:
-            self.state.tokens.pop(subject.id, None)
+        self.state.revoke_token(subject.id)
         return Reply(204, {"Content-Length": "0"})
 
     def _subject(self, request: Request, action: str) -> Token | Reply:
@@ -269,11 +346,10 @@ class Keystone:
         caller = self.state.valid_token(request.headers.get("x-auth-token"))
         if caller is None:
             return _unauthorized()
-        subject_id = request.headers.get("x-subject-token")
-        subject = self.state.valid_token(subject_id)
-        if subject is None:
-            # Keystone names the token here; the fake does not echo tokens anywhere.
-            return _not_found("Could not find token.")
+        try:
+            subject = self._known_token(request.headers.get("x-subject-token"))
+        except _NotFound as error:
+            return _not_found(str(error))
         if subject.user_id != caller.user_id:
             return _forbidden(action)
         return subject
@@ -290,7 +366,7 @@ class Keystone:
                 "domain": self._domain_document(user.domain_id),
                 "password_expires_at": None,
             },
-            "audit_ids": [token.audit_id],
+            "audit_ids": list(token.audit_ids),
             "issued_at": keystone_time(token.issued_at),
             "expires_at": keystone_time(token.expires_at),
         }
@@ -302,7 +378,7 @@ class Keystone:
                 "domain": self._domain_document(project.domain_id),
             }
             body["is_domain"] = False
-            body["roles"] = [{"id": stable_id("role", name), "name": name} for name in ROLES]
+            body["roles"] = [{"id": stable_id("role", name), "name": name} for name in token.roles]
             body["catalog"] = _catalog(project.id)
         credential = self.state.application_credentials.get(token.application_credential_id or "")
         if credential is not None:
@@ -320,23 +396,26 @@ class Keystone:
 
 
 def _catalog(project_id: str) -> list[dict[str, Any]]:
+    """Identity and object storage, each at its public, internal and admin interface."""
+
     def service(kind: str, name: str, url: str) -> dict[str, Any]:
         return {
+            "endpoints": [
+                {
+                    "id": stable_id("endpoint", kind, interface),
+                    "interface": interface,
+                    "region_id": REGION,
+                    "url": url,
+                    "region": REGION,
+                }
+                for interface in ("public", "internal", "admin")
+            ],
             "id": stable_id("service", kind),
             "type": kind,
             "name": name,
-            "endpoints": [
-                {
-                    "id": stable_id("endpoint", kind, project_id),
-                    "interface": "public",
-                    "region": REGION,
-                    "region_id": REGION,
-                    "url": url,
-                }
-            ],
         }
 
     return [
-        service("object-store", "swift", storage_url_for(project_id)),
         service("identity", "keystone", AUTH_URL),
+        service("object-store", "swift", storage_url_for(project_id)),
     ]

@@ -44,10 +44,11 @@ def json_reply(
     document: Any,
     headers: dict[str, str] | None = None,
     separators: tuple[str, str] = (", ", ": "),
+    content_type: str = "application/json; charset=utf-8",
 ) -> Reply:
     """A reply carrying ``document`` as JSON."""
     return Reply(
         status,
-        {"Content-Type": "application/json; charset=utf-8", **(headers or {})},
+        {"Content-Type": content_type, **(headers or {})},
         json.dumps(document, separators=separators).encode("utf-8"),
     )

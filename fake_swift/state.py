@@ -30,6 +30,7 @@ DEFAULT_DOMAIN_ID = "default"
 DEFAULT_DOMAIN_NAME = "Default"
 SPOOL_THRESHOLD = 1024 * 1024
 TOKEN_LIFETIME = 8 * 3600.0
+ROLE_NAMES = ("admin", "manager", "member", "reader", "service")
 STATE_FILE = "state.json"
 BODIES_FOLDER = "bodies"
 _FORMAT_VERSION = 1
@@ -291,6 +292,13 @@ class Account:
         return sum(container.bytes_used for container in self.containers.values())
 
 
+def fernet_like(length: int) -> str:
+    """A random token shaped as Keystone's Fernet tokens are: ``gAAAAAB`` and URL-safe
+    base64 without padding, 183 characters for a project-scoped password login, 162
+    unscoped, 204 for an application credential or a rescoped token."""
+    return "gAAAAAB" + secrets.token_urlsafe(length)[: length - 7]
+
+
 # Identity -------------------------------------------------------------------------
 
 
@@ -307,6 +315,28 @@ class Project:
     domain_id: str
 
 
+# Keystone's own roles (keystone-manage bootstrap), each with the roles it implies.
+IMPLIED_ROLES = {
+    "admin": ("manager",),
+    "manager": ("member",),
+    "member": ("reader",),
+    "reader": (),
+    "service": (),
+}
+
+
+def effective_roles(assigned: tuple[str, ...]) -> tuple[str, ...]:
+    """The assigned roles and every role they imply, as a token lists them."""
+    found: list[str] = []
+    waiting = list(assigned)
+    while waiting:
+        role = waiting.pop(0)
+        if role not in found:
+            found.append(role)
+            waiting.extend(IMPLIED_ROLES.get(role, ()))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class User:
     id: str
@@ -314,6 +344,8 @@ class User:
     password: str
     domain_id: str
     default_project_id: str
+    # The roles assigned to the user on its project.
+    roles: tuple[str, ...] = ("member",)
 
 
 @dataclass(frozen=True)
@@ -328,6 +360,8 @@ class ApplicationCredential:
     user_id: str
     project_id: str
     secret_sha256: str = field(repr=False)
+    # The roles its tokens carry: the user's (with the implied ones) unless restricted.
+    roles: tuple[str, ...] = ()
 
     def secret_matches(self, secret: str) -> bool:
         digest = hashlib.sha256(secret.encode("utf-8")).hexdigest()
@@ -342,8 +376,9 @@ class Token:
     methods: tuple[str, ...]
     issued_at: float
     expires_at: float
-    audit_id: str
+    audit_ids: tuple[str, ...]
     application_credential_id: str | None = None
+    roles: tuple[str, ...] = ()  # with the implied ones; none for an unscoped token
 
     def is_valid(self, now: float | None = None) -> bool:
         return (now if now is not None else time.time()) < self.expires_at
@@ -396,8 +431,9 @@ class FakeState:
         project_name: str,
         user_domain: str = DEFAULT_DOMAIN_NAME,
         project_domain: str = DEFAULT_DOMAIN_NAME,
+        roles: tuple[str, ...] = ("member",),
     ) -> User:
-        """Register (or replace) a user who is a member of ``project_name``."""
+        """Register (or replace) a user who holds ``roles`` in ``project_name``."""
         with self.lock:
             domain = self.add_domain(user_domain)
             project = self.add_project(project_name, project_domain)
@@ -407,15 +443,24 @@ class FakeState:
                 password=password,
                 domain_id=domain.id,
                 default_project_id=project.id,
+                roles=tuple(roles),
             )
             self.users[user.id] = user
             return user
 
     def add_application_credential(
-        self, user: User, name: str, secret: str | None = None
+        self,
+        user: User,
+        name: str,
+        secret: str | None = None,
+        roles: tuple[str, ...] | None = None,
     ) -> tuple[ApplicationCredential, str]:
         """Create (or replace the same-named) credential of ``user`` for its project;
-        return it and its secret (generated when None)."""
+        return it and its secret (generated when None). ``roles`` restricts it to some of
+        the user's roles (None: all of them)."""
+        held = effective_roles(user.roles)
+        if roles is not None and not set(roles) <= set(held):
+            raise ValueError(f"{user.name} does not hold all of the roles {tuple(roles)}")
         if secret is None:
             secret = secrets.token_urlsafe(64)
         credential = ApplicationCredential(
@@ -424,6 +469,7 @@ class FakeState:
             user_id=user.id,
             project_id=user.default_project_id,
             secret_sha256=hashlib.sha256(secret.encode("utf-8")).hexdigest(),
+            roles=held if roles is None else effective_roles(tuple(roles)),
         )
         with self.lock:
             for old in list(self.application_credentials.values()):
@@ -482,22 +528,53 @@ class FakeState:
         project_id: str | None,
         methods: tuple[str, ...] = ("password",),
         lifetime: float = TOKEN_LIFETIME,
-        application_credential_id: str | None = None,
+        application_credential: ApplicationCredential | None = None,
+        rescoped: Token | None = None,
     ) -> Token:
+        """A new token. One that ``rescoped`` (a token login) keeps that token's expiry and
+        methods, and adds its audit id to the chain, as Keystone does."""
         now = time.time()
+        audit_ids = (secrets.token_urlsafe(16)[:22],)
+        expires_at = now + lifetime
+        if rescoped is not None:
+            methods = tuple(dict.fromkeys(rescoped.methods + methods))
+            audit_ids += rescoped.audit_ids[:1]
+            expires_at = rescoped.expires_at
+        if project_id is None:
+            roles: tuple[str, ...] = ()
+        elif application_credential is not None:
+            roles = application_credential.roles
+        else:
+            roles = effective_roles(user.roles)
+        size = 162 if project_id is None else 183
+        if application_credential is not None or len(audit_ids) > 1:
+            size += 21
         token = Token(
-            id="gAAAAA" + secrets.token_urlsafe(96),
+            id=fernet_like(size),
             user_id=user.id,
             project_id=project_id,
             methods=methods,
             issued_at=now,
-            expires_at=now + lifetime,
-            audit_id=secrets.token_urlsafe(16)[:22],
-            application_credential_id=application_credential_id,
+            expires_at=expires_at,
+            audit_ids=audit_ids,
+            application_credential_id=application_credential.id if application_credential else None,
+            roles=roles,
         )
         with self.lock:
             self.tokens[token.id] = token
         return token
+
+    def was_issued(self, token_id: str) -> bool:
+        """Whether this token was issued here (it may have expired or been revoked since)."""
+        with self.lock:
+            return token_id in self.tokens
+
+    def revoke_token(self, token_id: str) -> None:
+        """End a token now; it stays known as one that was issued."""
+        with self.lock:
+            token = self.tokens.get(token_id)
+            if token is not None:
+                self.tokens[token_id] = dataclasses.replace(token, expires_at=time.time())
 
     def valid_token(self, token_id: str | None) -> Token | None:
         """The token called ``token_id`` if it exists and has not expired."""

@@ -151,13 +151,14 @@ def test_token_document_has_what_clients_read(fake_allas: MockAllas) -> None:
     assert token["user"]["domain"] == {"id": "default", "name": "Default"}
     assert token["project"]["id"] == JOHN_PROJECT_ID
     assert token["project"]["domain"]["id"] == "default"
-    assert {role["name"] for role in token["roles"]}
+    # The assigned role and the one it implies, as Keystone lists them.
+    assert sorted(role["name"] for role in token["roles"]) == ["member", "reader"]
     services = {service["type"]: service for service in token["catalog"]}
-    (endpoint,) = services["object-store"]["endpoints"]
-    assert endpoint["interface"] == "public"
-    assert endpoint["region"] == endpoint["region_id"] == "regionOne"
-    assert endpoint["url"] == JOHN_STORAGE_URL
-    assert services["identity"]["endpoints"][0]["url"] == AUTH_URL
+    endpoints = services["object-store"]["endpoints"]
+    assert [e["interface"] for e in endpoints] == ["public", "internal", "admin"]
+    assert {(e["region"], e["region_id"]) for e in endpoints} == {("regionOne", "regionOne")}
+    assert {e["url"] for e in endpoints} == {JOHN_STORAGE_URL}
+    assert catalog_url(token, "identity") == AUTH_URL
 
 
 @pytest.mark.parametrize(
@@ -227,9 +228,7 @@ def test_added_user_logs_in_by_names_or_ids(fake_allas: MockAllas) -> None:
         ),
     ).json()["token"]
     assert by_ids["project"]["id"] == project_id
-    assert by_ids["catalog"][0]["endpoints"][0]["url"] == fake_allas.storage_url(
-        "project_2001", project_domain="Csc"
-    )
+    assert catalog_url(by_ids) == fake_allas.storage_url("project_2001", project_domain="Csc")
     # A user may not scope to a project they are not a member of.
     john_project = {"project": {"name": "project_123456", "domain": {"name": "Default"}}}
     body = password_body(user={"name": "Jane", "domain": {"name": "Csc"}}, password="pw")
@@ -253,7 +252,8 @@ def test_token_method_rescopes_an_existing_token(fake_allas: MockAllas) -> None:
     assert reply.status_code == 201
     assert reply.json()["token"]["project"]["id"] == JOHN_PROJECT_ID
     body["auth"]["identity"]["token"]["id"] = "not-a-token"
-    assert requests.post(TOKENS_URL, json=body).status_code == 401
+    refused = requests.post(TOKENS_URL, json=body)
+    assert keystone_error(refused, 404, "Not Found") == "Could not recognize Fernet token"
 
 
 def test_token_validation_and_revocation(fake_allas: MockAllas) -> None:
@@ -294,9 +294,15 @@ def keystone_error(reply: requests.Response, code: int, title: str) -> str:
     """The message of a Keystone-shaped error body, after checking its shape."""
     assert reply.status_code == code
     error = reply.json()["error"]
-    assert set(error) == {"code", "title", "message"}
+    assert set(error) - {"identity"} == {"code", "title", "message"}
     assert (error["code"], error["title"]) == (code, title)
     return error["message"]
+
+
+def catalog_url(token: dict, kind: str = "object-store") -> str:
+    """The public URL of a service in a token document's catalog."""
+    (service,) = [service for service in token["catalog"] if service["type"] == kind]
+    return next(e["url"] for e in service["endpoints"] if e["interface"] == "public")
 
 
 def test_application_credential_with_keystoneauth_session(fake_allas: MockAllas) -> None:
@@ -329,7 +335,7 @@ def test_application_credential_token_document(fake_allas: MockAllas) -> None:
     }
     assert token["user"]["name"] == "John"
     assert token["project"]["id"] == JOHN_PROJECT_ID
-    assert token["catalog"][0]["endpoints"][0]["url"] == JOHN_STORAGE_URL
+    assert catalog_url(token) == JOHN_STORAGE_URL
 
 
 def test_application_credential_by_name_and_user(fake_allas: MockAllas) -> None:
@@ -366,7 +372,7 @@ def test_application_credential_by_name_and_user(fake_allas: MockAllas) -> None:
     ("credential", "scope", "code"),
     [
         ({"secret": "wrong"}, None, 401),
-        ({"id": "0" * 32}, None, 401),
+        ({"id": "0" * 32}, None, 404),
         ({}, {"project": {"id": JOHN_PROJECT_ID}}, 401),
         ({"secret": None}, None, 400),
         ({"id": None, "name": None, "secret": "x"}, None, 400),
@@ -381,14 +387,17 @@ def test_application_credential_refusals_are_keystone_shaped(
     sent = {"id": credential_id, "secret": secret, **credential}
     sent = {key: value for key, value in sent.items() if value is not None}
     reply = requests.post(TOKENS_URL, json=app_credential_body(sent, scope))
-    title = "Unauthorized" if code == 401 else "Bad Request"
+    title = {401: "Unauthorized", 404: "Not Found", 400: "Bad Request"}[code]
     message = keystone_error(reply, code, title)
     assert "X-Subject-Token" not in reply.headers
     assert secret not in reply.text
     if code == 401:
-        assert reply.headers["WWW-Authenticate"] == 'Keystone uri="https://pouta.csc.fi:5001"'
+        assert reply.headers["WWW-Authenticate"] == 'Keystone uri="https://pouta.csc.fi:5001/v3"'
     if scope is not None:
-        assert message == "Application credentials cannot request a scope."
+        assert message == (
+            "Error authenticating with application credential:"
+            " Application credentials cannot request a scope."
+        )
 
 
 def test_wrong_application_credential_raises_in_keystoneauth(fake_allas: MockAllas) -> None:
@@ -407,7 +416,7 @@ def test_a_same_named_credential_replaces_the_old_one(fake_allas: MockAllas) -> 
     new_id, new_secret = fake_allas.add_application_credential("John", name="ci")
     assert new_id != old_id and new_secret != old_secret
     old = app_credential_body({"id": old_id, "secret": old_secret})
-    assert requests.post(TOKENS_URL, json=old).status_code == 401
+    assert requests.post(TOKENS_URL, json=old).status_code == 404
     new = app_credential_body({"id": new_id, "secret": new_secret})
     assert requests.post(TOKENS_URL, json=new).status_code == 201
 
@@ -488,7 +497,7 @@ def test_application_credentials_are_never_saved(tmp_path) -> None:
         assert secret_part not in saved
     with mock_allas(state_dir=tmp_path):
         body = app_credential_body({"id": credential_id, "secret": secret})
-        assert requests.post(TOKENS_URL, json=body).status_code == 401
+        assert requests.post(TOKENS_URL, json=body).status_code == 404
 
 
 # --- domains, validation, error shapes ---------------------------------------------
@@ -552,12 +561,19 @@ def test_validation_of_own_token_200_of_another_users_403(fake_allas: MockAllas)
 def test_validation_errors_are_keystone_shaped(fake_allas: MockAllas) -> None:
     token = fake_allas.token_for("John")
     missing = requests.get(TOKENS_URL, headers={"X-Auth-Token": token, "X-Subject-Token": "nope"})
-    assert keystone_error(missing, 404, "Not Found") == "Could not find token."
+    assert keystone_error(missing, 404, "Not Found") == "Could not recognize Fernet token"
     unauthenticated = requests.get(TOKENS_URL, headers={"X-Subject-Token": token})
     keystone_error(unauthenticated, 401, "Unauthorized")
     assert token not in unauthenticated.text
-    keystone_error(requests.get(f"{AUTH_URL}/nothing-here"), 404, "Not Found")
-    keystone_error(requests.put(TOKENS_URL), 405, "Method Not Allowed")
+    # Flask's own answers, as Keystone gives them: a page for an unknown path, and the
+    # methods a path takes.
+    unknown = requests.get(f"{AUTH_URL}/nothing-here")
+    assert unknown.status_code == 404 and "<h1>Not Found</h1>" in unknown.text
+    assert unknown.headers["Content-Type"] == "text/html; charset=utf-8"
+    put = requests.put(TOKENS_URL)
+    assert put.status_code == 405
+    assert put.json() == {"message": "The method is not allowed for the requested URL."}
+    assert set(put.headers["Allow"].split(", ")) == {"GET", "POST", "HEAD", "OPTIONS", "DELETE"}
 
 
 def test_expired_tokens_are_401_at_swift_and_404_at_validation(fake_allas: MockAllas) -> None:
@@ -569,7 +585,8 @@ def test_expired_tokens_are_401_at_swift_and_404_at_validation(fake_allas: MockA
     headers = {"X-Auth-Token": expired, "X-Subject-Token": current}
     keystone_error(requests.get(TOKENS_URL, headers=headers), 401, "Unauthorized")
     body = {"auth": {"identity": {"methods": ["token"], "token": {"id": expired}}}}
-    keystone_error(requests.post(TOKENS_URL, json=body), 401, "Unauthorized")
+    refused = requests.post(TOKENS_URL, json=body)
+    assert keystone_error(refused, 404, "Not Found") == "Failed to validate token"
 
 
 def test_discovery_documents(fake_allas: MockAllas) -> None:

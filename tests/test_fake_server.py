@@ -225,7 +225,7 @@ def test_discovery_and_challenge_name_the_server(server):
     assert links == [{"rel": "self", "href": f"{server.origin}/v3/"}]
     status, headers, _ = get(server.origin, "/v3/auth/tokens")
     assert status == 401
-    assert headers["WWW-Authenticate"] == f'Keystone uri="{server.origin}"'
+    assert headers["WWW-Authenticate"] == f'Keystone uri="{server.origin}/v3"'
 
 
 # --- the swift command ---------------------------------------------------------------

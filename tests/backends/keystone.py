@@ -20,6 +20,7 @@ Keystone for each project; the storage root is given when Keystone starts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -47,6 +48,8 @@ REGION = "regionOne"
 KEYSTONE_PLACEHOLDER = "http://keystone.invalid"
 STORAGE_PLACEHOLDER = "http://storage.invalid"
 SERVICE_PASSWORD = "rgw-service-secret"
+# Allas' tokens last 8 hours (Keystone's default is 1 hour).
+TOKEN_LIFETIME = 8 * 3600
 ADMIN_PASSWORD = "admin-secret"
 
 
@@ -81,6 +84,7 @@ class KeystoneServer:
     project_ids: dict[str, str] = field(default_factory=dict)  # "<domain>/<name>" -> id
     user_ids: dict[str, str] = field(default_factory=dict)  # IDENTITIES key -> id
     domain_ids: dict[str, str] = field(default_factory=dict)  # name -> id
+    role_ids: dict[str, str] = field(default_factory=dict)  # name -> id
 
     @property
     def auth_url(self) -> str:
@@ -107,6 +111,37 @@ class KeystoneServer:
         """A password login scoped to the user's project: (token, token document)."""
         identity = IDENTITIES[who]
         return login(self.auth_url, identity)
+
+    def application_credential(
+        self, who: str = "John", name: str = "allas-examples", roles: list[str] | None = None
+    ) -> tuple[str, str]:
+        """``who`` creates an application credential for their project, as users do with
+        ``openstack application credential create`` (replacing a same-named one);
+        ``roles`` restricts it to those roles. Returns (credential id, secret)."""
+        token, document = self.login(who)
+        user_id = document["token"]["user"]["id"]
+        url = f"{self.auth_url}/users/{user_id}/application_credentials"
+        status, _headers, found = http("GET", f"{url}?name={name}", token=token)
+        for old in (found or {}).get("application_credentials", []):
+            http("DELETE", f"{url}/{old['id']}", token=token)
+        body: dict = {"name": name}
+        if roles is not None:
+            body["roles"] = [{"name": role} for role in roles]
+        status, _headers, created = http("POST", url, {"application_credential": body}, token)
+        if status != 201 or not created:
+            raise RuntimeError(f"creating application credential {name} answered {status}")
+        credential = created["application_credential"]
+        return credential["id"], credential["secret"]
+
+    def environ_for_application_credential(self, credential_id: str, secret: str) -> dict:
+        """The ``OS_*`` variables of an application credential's RC file."""
+        return {
+            "OS_AUTH_TYPE": "v3applicationcredential",
+            "OS_AUTH_URL": self.auth_url,
+            "OS_IDENTITY_API_VERSION": "3",
+            "OS_APPLICATION_CREDENTIAL_ID": credential_id,
+            "OS_APPLICATION_CREDENTIAL_SECRET": secret,
+        }
 
 
 class KeystoneStartError(RuntimeError):
@@ -447,8 +482,9 @@ def _point_endpoints(database: Path, keystone_url: str, storage_url: str) -> Non
             db.execute("UPDATE endpoint SET url = replace(url, ?, ?)", (placeholder, url))
 
 
-def _ids(database: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(project ids by "<domain>/<name>", user ids by IDENTITIES key, domain ids by name)."""
+def _ids(database: Path) -> dict[str, dict[str, str]]:
+    """The ids of what the template holds, for :class:`KeystoneServer`'s fields: project
+    ids by "<domain>/<name>", user ids by IDENTITIES key, domain and role ids by name."""
     with contextlib.closing(sqlite3.connect(database)) as db:
         domains = dict(db.execute("SELECT name, id FROM project WHERE is_domain = 1"))
         domains.pop("<<keystone.domain.root>>", None)
@@ -466,12 +502,13 @@ def _ids(database: Path) -> tuple[dict[str, str], dict[str, str], dict[str, str]
                 (identity.username, domains[identity.domain]),
             ).fetchone()
             users[key] = row[0]
-    return projects, users, domains
+        roles = dict(db.execute("SELECT name, id FROM role"))
+    return {"project_ids": projects, "user_ids": users, "domain_ids": domains, "role_ids": roles}
 
 
 @contextlib.contextmanager
 def running_keystone(
-    folder: Path, storage_root: str, token_lifetime: int = 3600, port: int | None = None
+    folder: Path, storage_root: str, token_lifetime: int = TOKEN_LIFETIME, port: int | None = None
 ) -> Iterator[KeystoneServer]:
     """Keystone serving on 127.0.0.1 with its state in ``folder`` (copied from the
     template), its object-store endpoint under ``storage_root`` (e.g. the RGW's root URL).
@@ -492,18 +529,11 @@ def running_keystone(
     port = port or free_port()
     root_url = f"http://127.0.0.1:{port}"
     _point_endpoints(folder / "keystone.db", root_url, storage_root)
-    projects, users, domains = _ids(folder / "keystone.db")
+    ids = _ids(folder / "keystone.db")
     process = _Process(folder, conf, port, deadline)
     try:
         process.wait_until_serving()
-        yield KeystoneServer(
-            root_url=root_url,
-            pid=process.process.pid,
-            folder=folder,
-            project_ids=projects,
-            user_ids=users,
-            domain_ids=domains,
-        )
+        yield KeystoneServer(root_url=root_url, pid=process.process.pid, folder=folder, **ids)
     finally:
         process.stop()
 
@@ -523,14 +553,7 @@ def second_keystone(
     process = _Process(first.folder, conf, port, time.monotonic() + START_TIMEOUT)
     try:
         process.wait_until_serving()
-        yield KeystoneServer(
-            root_url=process.root_url,
-            pid=process.process.pid,
-            folder=first.folder,
-            project_ids=first.project_ids,
-            user_ids=first.user_ids,
-            domain_ids=first.domain_ids,
-        )
+        yield dataclasses.replace(first, root_url=process.root_url, pid=process.process.pid)
     finally:
         process.stop()
 
