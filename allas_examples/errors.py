@@ -126,7 +126,9 @@ def _describe_swift(error: ClientException) -> str:
             return text("no_object_store")
         return text("service_error", detail=error.msg)
     if status == 401:
-        return text("token_refused")
+        # A token Allas handed out moments ago at a login is refused for the user's role;
+        # a token brought in from elsewhere (allas-conf) may simply have expired.
+        return text("role_refused" if _logged_in_by_keystone else "token_refused")
     if status == 403:
         return text("forbidden")
     if status == 404:
@@ -177,6 +179,17 @@ def _host_in(message: str) -> str:
         return urlparse(match.group(0)).hostname or "Allas"
     pool = re.search(r"host='([^']+)'", message)  # urllib3: HTTPSConnectionPool(host='a3s.fi', ...)
     return pool.group(1) if pool else "Allas"
+
+
+# Whether this process logged in at Keystone itself (a password or an application
+# credential) rather than being given a token: it decides what a 401 means.
+_logged_in_by_keystone = False
+
+
+def remember_login(by_keystone: bool) -> None:
+    """Record how the connection was made (see ``connection.connect``)."""
+    global _logged_in_by_keystone
+    _logged_in_by_keystone = by_keystone
 
 
 # Secrets this process has been given or has received (passwords typed at a prompt,

@@ -75,6 +75,14 @@ CATALOG: dict[str, dict[str, str]] = {
         "(voimassa 8 tuntia); kirjaudu uudelleen, esimerkiksi allas-conf-komennolla "
         "(HTTP 401).",
     },
+    "role_refused": {
+        "en": "Allas accepted your login but refuses its token: your role in the project "
+        "does not give access to storage (a reader-only role or application credential is "
+        "not enough); ask the project's manager for the member role (HTTP 401).",
+        "fi": "Allas hyväksyi kirjautumisen mutta hylkää sen tunnisteen (token): roolisi "
+        "projektissa ei anna pääsyä tallennustilaan (pelkkä lukijan rooli tai sellainen "
+        "sovellustunnus ei riitä); pyydä projektin hallinnoijalta member-roolia (HTTP 401).",
+    },
     "forbidden": {
         "en": "Access denied: your project has no permission for this (HTTP 403). Check "
         "that the project has Allas access and that you are using the right project.",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from . import mime
+
 if TYPE_CHECKING:
     from .state import Project
 
@@ -84,6 +86,14 @@ class Flavor:
     name: str
     info_paths: tuple[str, ...]
     info: dict[str, Any]
+    # The account part of a storage URL may leave out AUTH_ (RGW: /swift/v1/<project id>).
+    account_prefix_optional: bool
+    # Any project's token may create a new container at another project's account URL,
+    # which then belongs to that project (RGW; Swift refuses with 403).
+    others_create_containers_in_any_account: bool
+    # The Keystone roles a token must hold one of to reach storage (None: any role). A
+    # token without one is refused as if it were no token: RGW's rgw_keystone_accepted_roles.
+    accepted_roles: frozenset[str] | None
     status_without_token: int
     # A request without a token for a container or an object answers 404 NoSuchBucket
     # (RGW takes the anonymous AUTH_<id> for a tenant, which holds no buckets); only the
@@ -122,7 +132,10 @@ class Flavor:
     xml_self_closes_empty: bool
     xml_account_name: Callable[[Project], str]
     listing_echoes_text_xml: bool
-    guesses_content_type_from_name: bool
+    # The Content-Type stored when a PUT sends none (fake_swift.mime), and whether an
+    # empty Content-Type header counts as none (Swift) or is kept as sent (RGW).
+    guess_content_type: Callable[[str], str | None]
+    empty_content_type_is_guessed: bool
     s3_style_error_bodies: bool
     error_content_type: str
     # Largest object body accepted (and shown as max_file_size in /info).
@@ -337,6 +350,13 @@ RGW = Flavor(
         # generate_temp_url signs with sha256 unless told digest="sha1").
         "tempurl": {"methods": ["GET", "HEAD", "PUT", "POST", "DELETE"]},
     },
+    # Allas' RGW lets in project members (Keystone's member, or admin which implies it, and
+    # the object_store_user role some OpenStack clouds give); reader alone is refused.
+    account_prefix_optional=True,
+    # John's token PUT /swift/v1/AUTH_<Mary's project>/new answers 201 on RGW, with
+    # Keystone or its own users alike, and the bucket is Mary's: John cannot even HEAD it.
+    others_create_containers_in_any_account=True,
+    accepted_roles=frozenset({"member", "object_store_user", "admin"}),
     status_without_token=403,
     anonymous_container_requests_not_found=True,
     # RGW applies the S3 bucket-name minimum to Swift containers too.
@@ -356,7 +376,8 @@ RGW = Flavor(
     xml_self_closes_empty=False,
     xml_account_name=lambda project: project.name,
     listing_echoes_text_xml=False,
-    guesses_content_type_from_name=False,
+    guess_content_type=mime.rgw_guess,
+    empty_content_type_is_guessed=False,
     s3_style_error_bodies=True,
     error_content_type="text/plain; charset=utf-8",
     max_file_size=MAX_FILE_SIZE,
@@ -499,6 +520,9 @@ SWIFT = Flavor(
             "deprecated_digests": ["sha1"],
         },
     },
+    account_prefix_optional=False,
+    others_create_containers_in_any_account=False,
+    accepted_roles=None,
     status_without_token=401,
     anonymous_container_requests_not_found=False,
     min_container_name_length=1,
@@ -517,7 +541,8 @@ SWIFT = Flavor(
     xml_self_closes_empty=True,
     xml_account_name=lambda project: f"AUTH_{project.id}",
     listing_echoes_text_xml=True,
-    guesses_content_type_from_name=True,
+    guess_content_type=mime.swift_guess,
+    empty_content_type_is_guessed=True,
     s3_style_error_bodies=False,
     error_content_type="text/html; charset=UTF-8",
     max_file_size=SWIFT_MAX_FILE_SIZE,

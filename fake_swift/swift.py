@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import mimetypes
 import re
 import secrets
 import time
@@ -220,9 +219,14 @@ class Swift:
         if not request.path.startswith(API_PREFIX):
             return self._error(404, "NoSuchBucket")
         account_part, _, remainder = request.path[len(API_PREFIX) :].partition("/")
-        if not account_part.startswith("AUTH_") or len(account_part) == len("AUTH_"):
+        project_id = account_part.removeprefix("AUTH_")
+        if not project_id:
             return self._error(404, "NoSuchBucket")
-        project_id = account_part[len("AUTH_") :]
+        if project_id == account_part and not self.flavor.account_prefix_optional:
+            # Swift: an account outside the AUTH_ prefix is no project's; a token may not
+            # use it.
+            token_id = request.headers.get("x-auth-token")
+            return self._error(403 if self.state.valid_token(token_id) else 401, "AccessDenied")
         container_part, _, object_part = remainder.partition("/")
         container_name = self._path_name(container_part, "InvalidBucketName")
         object_name = self._path_name(object_part, "InvalidObjectName")
@@ -321,7 +325,8 @@ class Swift:
                 raise self._not_found("container")
         else:
             token = self.state.valid_token(token_id)
-            if token is None:
+            accepted = self.flavor.accepted_roles
+            if token is None or (accepted is not None and not accepted & set(token.roles)):
                 raise _Refusal(self._error(401, "AccessDenied"))
             requester = self._requester(token.user_id, token.project_id)
         holder = project_id
@@ -394,6 +399,13 @@ class Swift:
             write_acl = container.write_acl if container else ""
         method = request.method
         if container is None:
+            if (
+                not object_name
+                and method == "PUT"
+                and requester is not None
+                and self.flavor.others_create_containers_in_any_account
+            ):
+                return _Access(holder, owner=False)
             if self.flavor.missing_container_for_others_not_found and requester is not None:
                 raise self._not_found("container")
             raise self._denied(requester)
@@ -943,11 +955,9 @@ class Swift:
     def _content_type(self, request: Request, object_name: str) -> str:
         """The type to store ("" for none)."""
         sent = request.headers.get("content-type")
-        if sent:
+        if sent or (sent is not None and not self.flavor.empty_content_type_is_guessed):
             return sent
-        guessed = None
-        if self.flavor.guesses_content_type_from_name:
-            guessed = mimetypes.guess_type(object_name)[0]
+        guessed = self.flavor.guess_content_type(object_name)
         return guessed or self.flavor.default_content_type or ""
 
     def _shown_content_type(self, obj: StoredObject) -> str:

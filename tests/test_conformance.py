@@ -610,6 +610,58 @@ def access(p: Probe) -> None:
     p.request("delete container", "DELETE", c)
 
 
+def cross_project_create(p: Probe) -> None:
+    """Another project's token creates a new container at the main account's URL."""
+    c = p.name("c")
+    p.request(
+        "other account creates a new one at the owner's URL",
+        "PUT",
+        c,
+        account="main",
+        token=p.server.other.token,
+    )
+    p.request("owner heads it", "HEAD", c)
+    p.request("owner lists it", "GET", params={"format": "json", "prefix": p.unique})
+    p.request("other account heads it", "HEAD", c, token=p.server.other.token)
+    p.request("other account puts into it", "PUT", f"{c}/x", data=b"x", token=p.server.other.token)
+    p.request(
+        "other account's own listing",
+        "GET",
+        account="other",
+        params={"format": "json", "prefix": p.unique},
+    )
+    p.request("other account deletes it", "DELETE", c, token=p.server.other.token)
+    p.request("owner deletes it", "DELETE", c)
+
+
+GUESSED = ("a.txt", "b.csv", "c.json", "d.tar.gz", "e.TXT", "f", "g.fastq", "h.dir/i")
+
+
+def guessed_content_types(p: Probe) -> None:
+    """PUTs without a Content-Type: the server guesses one from the name (or not)."""
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    for name in GUESSED:
+        p.request(f"put {name}", "PUT", f"{c}/{name}", data=b"x")
+        p.request(f"head {name}", "HEAD", f"{c}/{name}")
+    p.request(
+        "put with an empty type", "PUT", f"{c}/empty.txt", data=b"x", headers={"Content-Type": ""}
+    )
+    p.request("head with an empty type", "HEAD", f"{c}/empty.txt")
+    p.request("listing", "GET", c, params={"format": "json"})
+    for name in (*GUESSED, "empty.txt"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
+def account_without_prefix(p: Probe) -> None:
+    """The account URL without AUTH_ in front of the account's id."""
+    bare = p.url().replace("/AUTH_", "/", 1)
+    for label, method in (("head", "HEAD"), ("list", "GET")):
+        sent = {"X-Auth-Token": p.server.main.token}
+        p.record(f"{label} without AUTH_", requests.request(method, bare, headers=sent, timeout=30))
+
+
 # --- listings in every format, metadata, conditions (the API surface) ------------------
 
 LISTED = ("a", "b/1", "b/2", "b/3/x", "c", "d/e/f", "d/g")
@@ -1214,6 +1266,9 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "info": info,
     "bulk_delete": bulk_delete,
     "access": access,
+    "cross_project_create": cross_project_create,
+    "account_without_prefix": account_without_prefix,
+    "guessed_content_types": guessed_content_types,
     "listing_formats": listing_formats,
     "account_listing_formats": account_listing_formats,
     "metadata": metadata,
