@@ -86,6 +86,9 @@ class Flavor:
     name: str
     info_paths: tuple[str, ...]
     info: dict[str, Any]
+    # Storage keeps the tokens it has checked until they expire, so a token revoked at
+    # Keystone after its first use still works (RGW's rgw_keystone_token_cache_size).
+    caches_checked_tokens: bool
     # The account part of a storage URL may leave out AUTH_ (RGW: /swift/v1/<project id>).
     account_prefix_optional: bool
     # Any project's token may create a new container at another project's account URL,
@@ -352,6 +355,7 @@ RGW = Flavor(
     },
     # Allas' RGW lets in project members (Keystone's member, or admin which implies it, and
     # the object_store_user role some OpenStack clouds give); reader alone is refused.
+    caches_checked_tokens=True,
     account_prefix_optional=True,
     # John's token PUT /swift/v1/AUTH_<Mary's project>/new answers 201 on RGW, with
     # Keystone or its own users alike, and the bucket is Mary's: John cannot even HEAD it.
@@ -520,6 +524,7 @@ SWIFT = Flavor(
             "deprecated_digests": ["sha1"],
         },
     },
+    caches_checked_tokens=False,
     account_prefix_optional=False,
     others_create_containers_in_any_account=False,
     accepted_roles=None,

@@ -379,9 +379,13 @@ class Token:
     audit_ids: tuple[str, ...]
     application_credential_id: str | None = None
     roles: tuple[str, ...] = ()  # with the implied ones; none for an unscoped token
+    revoked: bool = False
 
     def is_valid(self, now: float | None = None) -> bool:
-        return (now if now is not None else time.time()) < self.expires_at
+        return not self.revoked and not self.has_expired(now)
+
+    def has_expired(self, now: float | None = None) -> bool:
+        return (now if now is not None else time.time()) >= self.expires_at
 
 
 # The whole state ------------------------------------------------------------------
@@ -570,11 +574,17 @@ class FakeState:
             return token_id in self.tokens
 
     def revoke_token(self, token_id: str) -> None:
-        """End a token now; it stays known as one that was issued."""
+        """Revoke a token at Keystone; it stays known as one that was issued."""
         with self.lock:
             token = self.tokens.get(token_id)
             if token is not None:
-                self.tokens[token_id] = dataclasses.replace(token, expires_at=time.time())
+                self.tokens[token_id] = dataclasses.replace(token, revoked=True)
+
+    def unexpired_token(self, token_id: str) -> Token | None:
+        """The token called ``token_id`` if it has not expired, revoked or not."""
+        with self.lock:
+            token = self.tokens.get(token_id)
+        return token if token is not None and not token.has_expired() else None
 
     def valid_token(self, token_id: str | None) -> Token | None:
         """The token called ``token_id`` if it exists and has not expired."""

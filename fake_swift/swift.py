@@ -60,6 +60,7 @@ from .state import (
     Project,
     SloSegment,
     StoredObject,
+    Token,
 )
 
 API_PREFIX = "/swift/v1/"
@@ -155,6 +156,8 @@ class Swift:
     def __init__(self, state: FakeState, flavor: Flavor) -> None:
         self.state = state
         self.flavor = flavor
+        # The tokens storage has checked at Keystone, kept until they expire (RGW's cache).
+        self._checked_tokens: set[str] = set()
 
     def handle(self, request: Request) -> Reply:
         """Answer one request addressed to the storage host."""
@@ -324,7 +327,7 @@ class Swift:
             if container_name and self.flavor.anonymous_container_requests_not_found:
                 raise self._not_found("container")
         else:
-            token = self.state.valid_token(token_id)
+            token = self._checked_token(token_id)
             accepted = self.flavor.accepted_roles
             if token is None or (accepted is not None and not accepted & set(token.roles)):
                 raise _Refusal(self._error(401, "AccessDenied"))
@@ -341,6 +344,18 @@ class Swift:
         ):
             return _Access(holder, owner=False)
         return self._acl_access(request, holder, container_name, object_name, requester)
+
+    def _checked_token(self, token_id: str) -> Token | None:
+        """The token as storage sees it. RGW keeps the tokens it has checked in a cache
+        until they expire: revoking one at Keystone does not end it there."""
+        token = self.state.valid_token(token_id)
+        if token is not None:
+            if self.flavor.caches_checked_tokens:
+                self._checked_tokens.add(token_id)
+            return token
+        if token_id in self._checked_tokens:
+            return self.state.unexpired_token(token_id)
+        return None
 
     def _others_put_reaches(
         self,

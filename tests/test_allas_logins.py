@@ -15,13 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
+import requests
 import swiftclient
 
 from allas_examples import cli
 from allas_examples.connection import connect
 from backends.keystone import IDENTITIES, catalog_url
 from conftest import expected, run_example
-from fake_swift import mock_allas
+from fake_swift import AUTH_URL, mock_allas
 
 KINDS = ("password", "application credential", "token")
 
@@ -34,6 +35,7 @@ class Stack:
     password: Callable[[str], dict[str, str]]  # who -> OS_* of a password login
     credential: Callable[[str, list[str] | None], dict[str, str]]  # who, roles -> OS_*
     token: Callable[[str], dict[str, str]]  # who -> OS_STORAGE_URL and OS_AUTH_TOKEN
+    auth_url: str
 
     def environ(self, kind: str, who: str = "John", roles: list[str] | None = None):
         if kind == "password":
@@ -58,7 +60,7 @@ def stack(request) -> Iterator[Stack]:
             token, document = keystone.login(who)
             return {"OS_STORAGE_URL": catalog_url(document), "OS_AUTH_TOKEN": token}
 
-        yield Stack("allas", keystone.environ, real_credential, real_token)
+        yield Stack("allas", keystone.environ, real_credential, real_token, keystone.auth_url)
         return
     with mock_allas() as allas:
         reader = IDENTITIES["Reader"]
@@ -76,7 +78,7 @@ def stack(request) -> Iterator[Stack]:
                 "OS_AUTH_TOKEN": allas.token_for(who),
             }
 
-        yield Stack("fake", allas.environ, fake_credential, fake_token)
+        yield Stack("fake", allas.environ, fake_credential, fake_token, AUTH_URL)
 
 
 @pytest.fixture
@@ -121,6 +123,25 @@ def test_a_reader_only_login_is_refused_by_storage(stack, kind, lang, logged_in,
 def test_a_member_s_unrestricted_credential_reaches_storage(stack, logged_in) -> None:
     logged_in(stack.environ("application credential", "John", ["member"]))
     assert "x-account-container-count" in connect().head_account()
+
+
+def test_a_token_revoked_after_use_works_until_it_expires(stack) -> None:
+    """RGW keeps the tokens it has checked in a cache until they expire: one revoked at
+    Keystone after its first use still works there; one revoked before is refused."""
+
+    def head(variables: dict[str, str]) -> int:
+        headers = {"X-Auth-Token": variables["OS_AUTH_TOKEN"]}
+        return requests.head(variables["OS_STORAGE_URL"], headers=headers, timeout=30).status_code
+
+    def revoke(token: str) -> int:
+        headers = {"X-Auth-Token": token, "X-Subject-Token": token}
+        return requests.delete(f"{stack.auth_url}/auth/tokens", headers=headers, timeout=30)
+
+    used, unused = stack.token("John"), stack.token("John")
+    assert head(used) == 204
+    assert revoke(used["OS_AUTH_TOKEN"]).status_code == 204
+    assert revoke(unused["OS_AUTH_TOKEN"]).status_code == 204
+    assert (head(used), head(unused)) == (204, 401)
 
 
 @pytest.mark.real

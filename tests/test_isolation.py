@@ -2,8 +2,9 @@
 grants it, a grant opens only what it names, and revoking it closes it again; temp URL
 signatures are checked.
 
-Each table is checked on the fake in both flavors and on the real server of that
-flavor, so that the fake's answers are the real ones.
+Each table is checked on the fake in both flavors and on the real servers of that
+flavor (RGW with its own users and RGW checking tokens at a real Keystone, as Allas runs),
+so that the fake's answers are the real ones.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import requests
 from swiftclient.utils import generate_temp_url
 
 from backends.common import RealServer
-from conftest import fake_server
+from conftest import FLAVOR_OF, fake_server
 from fake_swift import mock_allas
 
 TARGETS = [
@@ -25,18 +26,20 @@ TARGETS = [
     pytest.param(("fake", "swift"), id="fake-swift"),
     pytest.param(("real", "rgw"), id="real-rgw", marks=pytest.mark.real),
     pytest.param(("real", "swift"), id="real-swift", marks=pytest.mark.real),
+    pytest.param(("real", "allas"), id="real-allas", marks=pytest.mark.real),
 ]
 
 
 @pytest.fixture(params=TARGETS)
 def target(request) -> tuple[str, RealServer]:
-    """The flavor and a server with two accounts: the fake of that flavor, or the real one."""
-    kind, flavor = request.param
+    """The flavor and a server with two accounts: the fake of that flavor, or a real one
+    (RGW with Keystone, "allas", answers as the rgw flavor)."""
+    kind, name = request.param
     if kind == "fake":
-        with mock_allas(flavor=flavor) as allas:
-            yield flavor, fake_server(allas)
+        with mock_allas(flavor=name) as allas:
+            yield name, fake_server(allas)
     else:
-        yield flavor, request.getfixturevalue(f"{flavor}_server")
+        yield FLAVOR_OF[name], request.getfixturevalue(f"{name}_server")
 
 
 def call(server: RealServer, method: str, path: str, token: str | None, **kwargs):
