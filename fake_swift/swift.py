@@ -257,6 +257,7 @@ class Swift:
                 "GET": self._get_account,
                 "HEAD": self._head_account,
                 "POST": self._post_account,
+                "DELETE": self._delete_account,
             }.get(method)
             return handler(request, account) if handler else self._error(405, "MethodNotAllowed")
         if not object_name:
@@ -611,6 +612,13 @@ class Swift:
             account.metadata = self._updated_metadata(account.metadata, request, "account")
             account.written = True
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
+
+    def _delete_account(self, request: Request, account: Account) -> Reply:
+        # Both servers take a bulk delete as a DELETE too (rclone sends it so); a plain
+        # DELETE of the account is not allowed.
+        if "bulk-delete" in request.query:
+            return self._bulk_delete(request, account)
+        return self._error(405, "MethodNotAllowed")
 
     def _bulk_delete(self, request: Request, account: Account) -> Reply:
         text = request.read_body().decode("utf-8", errors="replace")

@@ -543,6 +543,40 @@ def bulk_delete(p: Probe) -> None:
     p.request("container gone", "HEAD", c)
 
 
+def bulk_delete_by_delete(p: Probe) -> None:
+    """The bulk delete as rclone (ncw/swift) sends it: DELETE on the account, paths in the
+    body (without a leading slash, as it writes them), JSON asked for."""
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    for name in ("one", "two/ä ö", "three"):
+        p.request(f"put {name}", "PUT", f"{c}/{quote(name)}", data=b"x", record_body=False)
+    lines = "\n".join(quote(f"{c}/{name}") for name in ("one", "two/ä ö", "missing"))
+    p.request(
+        "bulk delete",
+        "DELETE",
+        params={"bulk-delete": "1"},
+        data=lines.encode(),
+        headers={"Accept": "application/json", "Content-Type": "text/plain"},
+    )
+    p.request("left", "GET", c, params={"format": "json"})
+    p.request(
+        "bulk delete in text, the container not empty",
+        "DELETE",
+        params={"bulk-delete": "1"},
+        data=f"/{c}".encode(),
+        headers={"Content-Type": "text/plain"},
+    )
+    p.request(
+        "bulk delete rest",
+        "DELETE",
+        params={"bulk-delete": "1"},
+        data=f"/{c}/three\n/{c}".encode(),
+        headers={"Accept": "application/json", "Content-Type": "text/plain"},
+    )
+    p.request("container gone", "HEAD", c)
+    p.request("delete the account without bulk-delete", "DELETE", data=b"")
+
+
 def access(p: Probe) -> None:
     c = p.name("c")
     p.request("create container", "PUT", c)
@@ -1265,6 +1299,7 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "dlo": large_objects(use_slo=False),
     "info": info,
     "bulk_delete": bulk_delete,
+    "bulk_delete_by_delete": bulk_delete_by_delete,
     "access": access,
     "cross_project_create": cross_project_create,
     "account_without_prefix": account_without_prefix,
