@@ -1,27 +1,33 @@
 """``python -m fake_swift serve``: the fake Allas over real HTTP, for any client.
 
-Standard library only (``wsgiref`` with one thread per connection, since SwiftService
-opens several at once). Loopback only unless ``--public``. Ctrl-C or SIGTERM stops it;
-with ``--state DIR`` the store is saved after every write and again on exit. Faults are
+Served by cheroot (CherryPy's HTTP/1.1 server): a pool of worker threads, keep-alive
+connections watched by a selector, ``100 Continue`` sent as soon as a request's headers
+ask for it, chunked request bodies decoded, bodies streamed to the app, and a real
+listen backlog. Loopback only unless ``--public``. Ctrl-C or SIGTERM stops it; with
+``--state DIR`` the store is saved after every write and again on exit. Faults are
 injected, and the request log read, through ``/_fake/`` (see :mod:`fake_swift.wsgi`).
 What it says to a person comes from ``allas_examples.messages`` in Finnish or English
 (``--lang``, else the scripts' rule); the ``export`` lines are shell and stay as they are.
+Each request is logged to standard error as its method, path, status and size, with any
+temp URL signature blanked: never a header, so never a token.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import re
 import shlex
 import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from socketserver import TCPServer, ThreadingMixIn
 from typing import Any
 from urllib.parse import urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+
+from cheroot import wsgi as cheroot_wsgi
 
 from allas_examples import messages
 from allas_examples.messages import text
@@ -38,56 +44,74 @@ EXAMPLE_USER = "John"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class _RequestHandler(WSGIRequestHandler):
-    def get_environ(self) -> dict[str, Any]:
-        environ = super().get_environ()
-        environ["RAW_URI"] = self.path  # the target as sent, still percent-encoded
-        if self.headers.get("Content-Type") is None:
-            # wsgiref fills in email.message's default, text/plain: a request sent
-            # without a type must reach the service without one.
-            environ.pop("CONTENT_TYPE", None)
-        # http.server's parser stops at a header whose name is not a token (it takes it
-        # for the start of a body): hand it and the headers after it on, so that the
-        # service answers as the real servers do.
-        rest = self.headers.get_payload()
-        for line in rest.splitlines() if isinstance(rest, str) else ():
-            name, colon, value = line.partition(":")
-            if not (colon and name) or name != name.strip():
-                continue
-            key = name.replace("-", "_").upper()
-            if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-                key = "HTTP_" + key
-            environ.setdefault(key, value.strip())
-        return environ
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # Request lines only (method, path, status, size): never headers, so no tokens.
-        sys.stderr.write(f"{self.address_string()} - {format % args}\n")
+# Worker threads: each serves one request at a time; idle keep-alive connections hold
+# none. Past the pool, requests wait in the accepted queue, and connections in the
+# listen backlog.
+THREADS = 32
+BACKLOG = 1024
+# Keep-alive connections kept open at once (cheroot's default is 10: rclone, SwiftService
+# and a 64-client benchmark open more), and how long one may stay idle, in seconds.
+KEEP_ALIVE_CONNECTIONS = 4096
+IDLE_TIMEOUT = 60
+# A temp URL's signature is a credential: the log shows that there was one, not what.
+_SIGNATURE = re.compile(r"(?i)(temp_url_sig=)[^&]*")
 
 
-def _logging_drops(app: FakeAllasApp) -> Callable[..., Any]:
-    """``app``, writing a log line for each connection it drops (wsgiref logs none)."""
+class _LoggedBody:
+    """A reply body that writes the request's log line once the server has sent it."""
+
+    def __init__(self, body: Iterable[bytes], line: Callable[[int], str]) -> None:
+        self._body = body
+        self._line = line
+        self._sent = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._body:
+            self._sent += len(chunk)
+            yield chunk
+
+    def close(self) -> None:
+        try:
+            close = getattr(self._body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            sys.stderr.write(self._line(self._sent))
+
+
+def _request_line(environ: dict[str, Any], protocol: bool = True) -> str:
+    target = _SIGNATURE.sub(r"\1***", environ.get("REQUEST_URI", ""))
+    line = f"{environ['REQUEST_METHOD']} {target}"
+    return f"{line} {environ.get('SERVER_PROTOCOL', '')}".strip() if protocol else line
+
+
+def _logged(app: FakeAllasApp) -> Callable[..., Any]:
+    """``app`` with a log line per request, and a drop that closes the connection unanswered.
+
+    The line is the request line (method, target, protocol), the status and the bytes
+    sent: never a header, so never a token. A dropped connection is logged as such.
+    """
 
     def logged(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        status: list[str] = []
+
+        def recording(status_line: str, headers: list, exc_info: Any = None) -> Any:
+            status[:] = [status_line.split(" ", 1)[0]]
+            return start_response(status_line, headers, exc_info)
+
+        remote = environ.get("REMOTE_ADDR", "-")
         try:
-            return app(environ, start_response)
-        except DropConnection:
-            request = f"{environ['REQUEST_METHOD']} {environ.get('RAW_URI', '')}"
-            sys.stderr.write(f'{environ.get("REMOTE_ADDR", "-")} - "{request}" dropped\n')
-            raise
+            body = app(environ, recording)
+        except DropConnection as drop:
+            sys.stderr.write(f'{remote} - "{_request_line(environ, protocol=False)}" dropped\n')
+            # cheroot closes the connection without a reply for an aborted one.
+            raise ConnectionAbortedError(errno.ECONNABORTED, str(drop)) from None
+        request = _request_line(environ)
+        return _LoggedBody(
+            body, lambda sent: f'{remote} - "{request}" {status[0] if status else "-"} {sent}\n'
+        )
 
     return logged
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks the host's FQDN up, which can stall for seconds.
-        TCPServer.server_bind(self)
-        host, port = self.server_address[:2]
-        self.server_name, self.server_port = host, port
-        self.setup_environ()
 
 
 class _Saver:
@@ -219,7 +243,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(text("serve_refused_host", host=args.host), file=sys.stderr)
         return 2
     try:
-        family = socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)[0][0]
+        socket.getaddrinfo(args.host, args.port, type=socket.SOCK_STREAM)
     except socket.gaierror as error:
         print(text("serve_cannot_resolve", host=args.host, error=error), file=sys.stderr)
         return 2
@@ -238,15 +262,21 @@ def _serve(args: argparse.Namespace) -> int:
             on_write=saver.after_write if saver else None,
             faults=Faults(expire_tokens=state.expire_tokens),
         )
-        server_class = type("Server", (_ThreadingWSGIServer,), {"address_family": family})
+        server = cheroot_wsgi.Server(
+            (args.host, args.port),
+            _logged(app),
+            numthreads=THREADS,
+            request_queue_size=BACKLOG,
+            timeout=IDLE_TIMEOUT,
+        )
+        server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
         try:
-            server = server_class((args.host, args.port), _RequestHandler)
+            server.prepare()
         except OSError as error:
             message = text("serve_cannot_listen", host=args.host, port=args.port, error=error)
             print(message, file=sys.stderr)
             return 1
-        server.set_app(_logging_drops(app))
-        host, port = server.server_address[:2]
+        host, port = server.bind_addr[:2]
         origin = f"http://{_url_host(host)}:{port}"
         first = args.user[0][0] if args.user else EXAMPLE_USER
         user = state.find_user_by_name(first)
@@ -257,13 +287,13 @@ def _serve(args: argparse.Namespace) -> int:
                 print(f"export {name}={shlex.quote(value)}")
             print(text("serve_storage_url", url=storage_url(origin, user.default_project_id)))
             print(text("serve_serving", origin=origin), flush=True)
-            server.serve_forever()
+            server.serve()
         except _Stop:
             pass
         finally:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C may not cut the save
-            server.server_close()
+            server.stop()
         if saver is not None:
             try:
                 saver.save()

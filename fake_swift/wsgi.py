@@ -18,8 +18,8 @@ endpoints under ``/_fake/``, a path the Swift API never uses, to loopback client
     DELETE /_fake/requests        empty the log
     POST   /_fake/expire-tokens   every token issued so far expires now
 
-A dropped connection raises :class:`DropConnection`, which wsgiref's handler takes for
-a client gone away: it writes nothing and the server closes the socket.
+A dropped connection raises :class:`DropConnection`; the server under the app closes
+the socket without writing anything (see :mod:`fake_swift.server`).
 """
 
 from __future__ import annotations
@@ -105,10 +105,10 @@ class BadRequestBody(Exception):
 class DropConnection(ConnectionAbortedError):
     """Raised by the app for a ``drop`` fault: close the connection without a reply.
 
-    A ConnectionAbortedError, because wsgiref's handler takes one for a client that went
-    away: it writes nothing, and the server then closes the socket, so the client sees
-    the connection closed before any reply (as ``requests.ConnectionError``). Other
-    WSGI servers may log it and answer 500 instead.
+    A ConnectionAbortedError: servers take one for a connection gone away, write
+    nothing and close the socket, so the client sees the connection closed before any
+    reply (as ``requests.ConnectionError``). :mod:`fake_swift.server` hands it to cheroot
+    with the errno cheroot closes on silently; other WSGI servers may answer 500.
     """
 
 
@@ -128,8 +128,8 @@ class _RequestBody:
     """The request body as an iterator of chunks, read from ``wsgi.input`` as needed.
 
     Honours Content-Length, or decodes chunked transfer coding when the server left it
-    to the application (wsgiref does; servers that set ``wsgi.input_terminated`` have
-    decoded it already and end the stream themselves).
+    to the application (wsgiref does; servers that set ``wsgi.input_terminated``, as
+    cheroot does, have decoded it already and end the stream themselves).
     """
 
     def __init__(self, stream: BinaryIO, length: int | None, mode: str) -> None:

@@ -15,11 +15,13 @@ import queue
 import re
 import shlex
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import wsgiref.util
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -276,6 +278,93 @@ def test_swift_cli_round_trip(server, tmp_path):
     assert swift_cli(server, work, "list") == ""
     stat = swift_cli(server, work, "stat")
     assert "Containers: 0" in stat and "Objects: 0" in stat
+
+
+# --- the HTTP server under it ---------------------------------------------------------
+
+
+def token_of(server: Server) -> str:
+    session = ksa_session.Session(auth=password_auth(server.env))
+    return session.get_token()
+
+
+def test_expect_100_continue_is_answered_before_the_body(server):
+    # Clients that send Expect: 100-continue (rclone, curl) wait for this line, or for a
+    # timeout of their own, before they send the body.
+    path = urlsplit(server.storage_url).path
+    host, port = urlsplit(server.origin).hostname, urlsplit(server.origin).port
+    token = token_of(server)
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(f"PUT {path}/continued HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {token}\r\n"
+                     "Content-Length: 0\r\n\r\n".encode())  # fmt: skip
+        assert sock.recv(65536).startswith(b"HTTP/1.1 201")
+        sock.sendall(f"PUT {path}/continued/o HTTP/1.1\r\nHost: x\r\nX-Auth-Token: {token}\r\n"
+                     "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n".encode())  # fmt: skip
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"hello")
+        reply = sock.recv(65536)
+    assert reply.startswith(b"HTTP/1.1 201"), reply
+    assert connect(server.env).get_object("continued", "o")[1] == b"hello"
+
+
+def test_connections_are_kept_alive(server):
+    token = token_of(server)
+    host, port = urlsplit(server.origin).hostname, urlsplit(server.origin).port
+    path = urlsplit(server.storage_url).path
+    connection = http.client.HTTPConnection(host, port, timeout=30)
+    try:
+        connection.request("PUT", f"{path}/kept-alive", headers={"X-Auth-Token": token})
+        first = connection.getresponse()
+        first.read()
+        sock = connection.sock
+        # A chunked body (no Content-Length) on the same connection.
+        connection.request(
+            "PUT",
+            f"{path}/kept-alive/chunked",
+            body=iter([b"chun", b"ked"]),
+            headers={"X-Auth-Token": token},
+            encode_chunked=True,
+        )
+        second = connection.getresponse()
+        second.read()
+        assert (first.version, first.status, second.status) == (11, 201, 201)
+        assert connection.sock is sock and not second.will_close
+    finally:
+        connection.close()
+    assert connect(server.env).get_object("kept-alive", "chunked")[1] == b"chunked"
+
+
+def test_many_connections_at_once(server):
+    # Far more connections than socketserver's listen backlog of 5, all opened before
+    # any is served, then all used at once.
+    token = token_of(server)
+    host, port = urlsplit(server.origin).hostname, urlsplit(server.origin).port
+    path = urlsplit(server.storage_url).path
+    connect(server.env).put_container("crowded")
+    connections = [http.client.HTTPConnection(host, port, timeout=60) for _ in range(128)]
+    for connection in connections:
+        connection.connect()
+
+    def use(index: int) -> list[int]:
+        connection = connections[index]
+        statuses = []
+        for method in ("PUT", "GET", "DELETE"):
+            body = b"x" if method == "PUT" else None
+            connection.request(
+                method, f"{path}/crowded/{index}", body=body, headers={"X-Auth-Token": token}
+            )
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+        return statuses
+
+    try:
+        with ThreadPoolExecutor(64) as pool:
+            answered = list(pool.map(use, range(len(connections))))
+    finally:
+        for connection in connections:
+            connection.close()
+    assert answered == [[201, 200, 204]] * len(connections)
 
 
 # --- the repository's examples -------------------------------------------------------

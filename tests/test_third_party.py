@@ -84,18 +84,6 @@ RGW_FAILS_TOO = {
 # test's author could not change at the time. Flavor -> test method -> (the bug, what its
 # failure says, or None: it passes, though real RGW fails it). Take an entry out once the
 # fix is in; this test then names the tests that pass or fail differently.
-_TEXT_PLAIN = (
-    "server mode stores text/plain for an object sent without Content-Type: wsgiref's "
-    "WSGIRequestHandler.get_environ fills CONTENT_TYPE with 'text/plain' when the request "
-    "has none",
-    "'text/plain'",
-)
-_HEADER_LOST = (
-    "server mode never sees a header whose name is not an HTTP token: http.server's header "
-    "parser stops at it, and drops it and every header after it, so the flavor's bare 400 "
-    "(header_names_must_be_tokens) cannot answer",
-    None,
-)
 PENDING_FAKE_FIXES: dict[str, dict[str, tuple[str, str | None]]] = {"swift": {}, "rgw": {}}
 
 
