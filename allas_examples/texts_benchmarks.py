@@ -89,4 +89,38 @@ TEXTS: dict[str, dict[str, str]] = {
         "kierrostensa nopein. "
         "Koko ajo kesti {seconds:.0f} s.",
     },
+    "bench_rclone_small": {
+        "en": "{backend}: rclone copy of {count} small files",
+        "fi": "{backend}: rclone copy, {count} pientä tiedostoa",
+    },
+    "bench_rclone_segmented": {
+        "en": "{backend}: rclone copy of one {size} MiB file in {chunk} MiB segments",
+        "fi": "{backend}: rclone copy, yksi {size} MiB:n tiedosto {chunk} MiB:n segmentteinä",
+    },
+    "bench_swift_folder": {
+        "en": "{backend}: `swift upload` of a folder of {count} files",
+        "fi": "{backend}: `swift upload`, kansio jossa {count} tiedostoa",
+    },
+    "bench_rclone_vs_rgw": {
+        "en": "rclone through server mode, faster than through real RGW",
+        "fi": "rclone palvelintilan kautta, nopeus suhteessa oikeaan RGW:hen",
+    },
+    "bench_load": {
+        "en": "{backend}: {clients} concurrent clients, small PUT/GET/DELETE",
+        "fi": "{backend}: {clients} samanaikaista asiakasta, pienet PUT/GET/DELETE",
+    },
+    "bench_load_value": {
+        "en": "{rate:.0f} requests/s, {errors} connection errors",
+        "fi": "{rate:.0f} pyyntöä/s, {errors} yhteysvirhettä",
+    },
+    "bench_load_errors": {
+        "en": "server mode: connection errors at {clients} concurrent clients",
+        "fi": "palvelintila: yhteysvirheet {clients} samanaikaisella asiakkaalla",
+    },
+    "bench_load_vs_real": {
+        "en": "server mode: requests/s at {clients} clients, to the faster real server ({server})",
+        "fi": "palvelintila: pyyntöä/s {clients} asiakkaalla suhteessa nopeampaan oikeaan "
+        "palvelimeen ({server})",
+    },
+    "bench_server_mode": {"en": "server mode", "fi": "palvelintila"},
 }

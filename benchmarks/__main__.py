@@ -19,7 +19,7 @@ from pathlib import Path
 
 from allas_examples import messages
 
-from . import fake, servers
+from . import clients, fake, servers
 from .common import MIB, write_file
 from .report import markdown
 
@@ -48,6 +48,10 @@ class Sizes:
     small_rounds: dict[str, int] = field(default_factory=lambda: {"fake": 3, "swift": 1, "rgw": 2})
     example_mib: int = 512
     example_rounds: int = 2
+    # benchmarks/clients.py: rclone and the swift CLI, and the concurrent clients.
+    clients: dict = field(
+        default_factory=lambda: {"small": 100, "big_mib": 64, "chunk_mib": 16, "load_rounds": 30}
+    )
 
 
 def memory(size_mib: int) -> dict:
@@ -136,6 +140,9 @@ def run(sizes: Sizes, backends: tuple[str, ...], out: Path) -> dict:
     }
     with tempfile.TemporaryDirectory(prefix="allas-bench-") as folder:
         results.update(workloads(sizes, backends, Path(folder)))
+    # Server mode takes the fake's place beside the real servers for the everyday clients.
+    client_backends = tuple("server" if name == "fake" else name for name in backends)
+    results["clients"] = clients.run(client_backends, **sizes.clients)
     results["suite"] = suite_record()
     results["seconds"] = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,9 @@ TARGETS = {
     "segmented_faster": (1.2, "min"),
     "small_faster": (5.0, "min"),
     "example_ratio": (1.1, "max"),
+    "rclone_vs_rgw": (1.0, "min"),
+    "load_errors": (0, "max"),
+    "load_vs_real": (1.0, "min"),
 }
 
 
@@ -39,7 +42,7 @@ def markdown(results: dict, language: str) -> str:
             return
         bound, kind = TARGETS[target]
         shown = f"{'≤' if kind == 'max' else '≥'} {bound:g}"
-        unit = " MiB" if target.endswith("_mib") else "×"
+        unit = " MiB" if target.endswith("_mib") else "" if target == "load_errors" else "×"
         verdict = say("bench_yes") if holds(target, value) else say("bench_no")
         rows.append((label, measured, shown + unit, verdict))
 
@@ -126,6 +129,10 @@ def markdown(results: dict, language: str) -> str:
         measured = f"{example['example']:.2f} s / {example['cli']:.2f} s = {example['ratio']:.2f}×"
         row(label, measured + rounds(example["rounds"]), "example_ratio", example["ratio"])
 
+    clients = results.get("clients")
+    if clients:
+        client_rows(clients, row, say, language)
+
     suite = results.get("suite")
     if suite:
         measured = say(
@@ -144,3 +151,58 @@ def markdown(results: dict, language: str) -> str:
         "bench_footer", date=results["date"][:10], cpus=results["cpus"], seconds=results["seconds"]
     )
     return "\n".join(lines) + "\n\n" + footer + "\n"
+
+
+def client_rows(clients: dict, row, say, language: str) -> None:
+    """The everyday clients' and the concurrent clients' rows (benchmarks/clients.py)."""
+    sizes, backends = clients["sizes"], clients["backends"]
+    names = {"server": say("bench_server_mode")}
+    for backend, measured in backends.items():
+        shown = names.get(backend, backend)
+        if "error" in measured:
+            row(say("bench_load", backend=shown, clients="-"),
+                say("bench_not_measured", reason=measured["error"]))  # fmt: skip
+            continue
+        everyday = measured["everyday"]
+        labels = {
+            "rclone_small": say("bench_rclone_small", backend=shown, count=sizes["small"]),
+            "rclone_segmented": say(
+                "bench_rclone_segmented",
+                backend=shown,
+                size=sizes["big_mib"],
+                chunk=sizes["chunk_mib"],
+            ),  # fmt: skip
+            "swift_folder": say("bench_swift_folder", backend=shown, count=sizes["small"]),
+        }
+        for key, label in labels.items():
+            if key in everyday:
+                row(label, f"{everyday[key]:.2f} s")
+        for clients_count, load in measured["load"].items():
+            value = say(
+                "bench_load_value", rate=load["per_second"], errors=load["connection_errors"]
+            )
+            row(say("bench_load", backend=shown, clients=clients_count), value)
+    server = backends.get("server", {})
+    rgw = backends.get("rgw", {})
+    if "everyday" in server and "everyday" in rgw and "rclone_small" in rgw["everyday"]:
+        total = {
+            name: times["everyday"]["rclone_small"] + times["everyday"]["rclone_segmented"]
+            for name, times in (("server", server), ("rgw", rgw))
+        }
+        ratio = total["rgw"] / total["server"]
+        row(say("bench_rclone_vs_rgw"), f"{ratio:.2f}×", "rclone_vs_rgw", ratio)
+    if "load" in server:
+        for clients_count, load in server["load"].items():
+            errors = load["connection_errors"]
+            row(say("bench_load_errors", clients=clients_count), str(errors), "load_errors", errors)
+        real = {
+            name: measured["load"]
+            for name, measured in backends.items()
+            if name != "server" and "load" in measured
+        }
+        top = max(server["load"], key=int)
+        if real:
+            faster = max(real, key=lambda name: real[name][top]["per_second"])
+            ratio = server["load"][top]["per_second"] / real[faster][top]["per_second"]
+            label = say("bench_load_vs_real", clients=top, server=faster)
+            row(label, f"{ratio:.2f}×", "load_vs_real", ratio)

@@ -22,6 +22,7 @@ TINY = Sizes(
     example_mib=1,
     segmented_rounds={"fake": 1},
     small_rounds={"fake": 2},
+    clients={"small": 3, "big_mib": 2, "chunk_mib": 1, "load_rounds": 2},
 )
 
 
@@ -51,6 +52,11 @@ def test_a_tiny_run_measures_every_figure_and_writes_both_tables(tiny_run):
     assert english.startswith("| Figure |") and finnish.startswith("| Mittari |")
     # Every row of one table has its twin in the other.
     assert english.count("\n|") == finnish.count("\n|") >= 15
+    server = results["clients"]["backends"]["server"]
+    assert set(server["everyday"]) >= {"swift_folder"}
+    assert {load["clients"] for load in server["load"].values()} == {16, 64}
+    assert all(load["requests"] for load in server["load"].values())
+    assert "server mode: 64 concurrent clients" in english
 
 
 def test_without_real_servers_their_rows_say_not_measured(tiny_run):
