@@ -89,6 +89,18 @@ class Flavor:
     # Storage keeps the tokens it has checked until they expire, so a token revoked at
     # Keystone after its first use still works (RGW's rgw_keystone_token_cache_size).
     caches_checked_tokens: bool
+    # The one storage policy every container has (X-Storage-Policy), as the account's
+    # per-policy headers title it (X-Account-Storage-Policy-<title>-*); RGW's storage
+    # class; and whether the bytes in whole 4 KiB blocks are reported as "-Actual".
+    storage_policy: str
+    storage_policy_title: str
+    storage_class: str | None
+    reports_actual_bytes: bool
+    # A container POST naming another policy answers 409 BucketAlreadyExists (RGW);
+    # Swift ignores the header on POST.
+    post_naming_another_policy_conflicts: bool
+    # The account's per-policy headers are there before its first container (RGW).
+    policy_headers_on_empty_account: bool
     # The account part of a storage URL may leave out AUTH_ (RGW: /swift/v1/<project id>).
     account_prefix_optional: bool
     # Any project's token may create a new container at another project's account URL,
@@ -356,6 +368,12 @@ RGW = Flavor(
     # Allas' RGW lets in project members (Keystone's member, or admin which implies it, and
     # the object_store_user role some OpenStack clouds give); reader alone is refused.
     caches_checked_tokens=True,
+    storage_policy="default-placement",
+    storage_policy_title="Default-Placement",
+    storage_class="STANDARD",
+    reports_actual_bytes=True,
+    post_naming_another_policy_conflicts=True,
+    policy_headers_on_empty_account=True,
     account_prefix_optional=True,
     # John's token PUT /swift/v1/AUTH_<Mary's project>/new answers 201 on RGW, with
     # Keystone or its own users alike, and the bucket is Mary's: John cannot even HEAD it.
@@ -525,6 +543,12 @@ SWIFT = Flavor(
         },
     },
     caches_checked_tokens=False,
+    storage_policy="Policy-0",
+    storage_policy_title="Policy-0",
+    storage_class=None,
+    reports_actual_bytes=False,
+    post_naming_another_policy_conflicts=False,
+    policy_headers_on_empty_account=False,
     account_prefix_optional=False,
     others_create_containers_in_any_account=False,
     accepted_roles=None,

@@ -233,6 +233,15 @@ class SortedNames:
             del self.names[index]
 
 
+# RGW accounts for each object in whole blocks of 4 KiB.
+BLOCK_SIZE = 4096
+
+
+def in_blocks(size: int) -> int:
+    """``size`` rounded up to whole blocks."""
+    return -(-size // BLOCK_SIZE) * BLOCK_SIZE
+
+
 @dataclass
 class Container:
     """A container (a "bucket" in Allas' words) and its objects."""
@@ -243,6 +252,8 @@ class Container:
     objects: dict[str, StoredObject] = field(default_factory=dict)
     order: SortedNames = field(default_factory=SortedNames)
     bytes_used: int = 0
+    # The bytes its objects take in whole blocks of BLOCK_SIZE (RGW's "actual" bytes).
+    bytes_used_actual: int = 0
     last_modified: float = 0.0
     # X-Container-Read / X-Container-Write as the server keeps them ("" for none).
     read_acl: str = ""
@@ -253,10 +264,12 @@ class Container:
         old = self.objects.get(obj.name)
         if old is not None:
             self.bytes_used -= old.size
+            self.bytes_used_actual -= in_blocks(old.size)
         else:
             self.order.add(obj.name)
         self.objects[obj.name] = obj
         self.bytes_used += obj.size
+        self.bytes_used_actual += in_blocks(obj.size)
         self.last_modified = time.time()
         return old
 
@@ -266,6 +279,7 @@ class Container:
         if old is not None:
             self.order.remove(name)
             self.bytes_used -= old.size
+            self.bytes_used_actual -= in_blocks(old.size)
             self.last_modified = time.time()
         return old
 
@@ -290,6 +304,10 @@ class Account:
     @property
     def bytes_used(self) -> int:
         return sum(container.bytes_used for container in self.containers.values())
+
+    @property
+    def bytes_used_actual(self) -> int:
+        return sum(container.bytes_used_actual for container in self.containers.values())
 
 
 def fernet_like(length: int) -> str:

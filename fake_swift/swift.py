@@ -551,14 +551,21 @@ class Swift:
                 "X-Timestamp": now,
                 "X-Put-Timestamp": now,
             }
+        flavor = self.flavor
         with self.state.lock:
-            headers = {
-                "X-Account-Container-Count": str(len(account.containers)),
-                "X-Account-Object-Count": str(account.object_count),
-                "X-Account-Bytes-Used": str(account.bytes_used),
-                "X-Timestamp": x_timestamp(account.created),
-                "Accept-Ranges": "bytes",
+            counts = {
+                "Container-Count": len(account.containers),
+                "Object-Count": account.object_count,
+                "Bytes-Used": account.bytes_used,
             }
+            if flavor.reports_actual_bytes:
+                counts["Bytes-Used-Actual"] = account.bytes_used_actual
+            headers = {f"X-Account-{name}": str(value) for name, value in counts.items()}
+            if account.containers or flavor.policy_headers_on_empty_account:
+                policy = f"X-Account-Storage-Policy-{flavor.storage_policy_title}"
+                headers.update({f"{policy}-{k}": str(v) for k, v in counts.items()})
+            headers["X-Timestamp"] = x_timestamp(account.created)
+            headers["Accept-Ranges"] = "bytes"
             for key, value in account.metadata.items():
                 headers[meta_header_name("X-Account-Meta-", key)] = value
         return headers
@@ -683,6 +690,11 @@ class Swift:
                 "Last-Modified": http_date(container.last_modified or container.created),
                 "Accept-Ranges": "bytes",
             }
+            if self.flavor.reports_actual_bytes:
+                headers["X-Container-Bytes-Used-Actual"] = str(container.bytes_used_actual)
+            headers["X-Storage-Policy"] = self.flavor.storage_policy
+            if self.flavor.storage_class:
+                headers["X-Storage-Class"] = self.flavor.storage_class
             for key, value in container.metadata.items():
                 headers[meta_header_name("X-Container-Meta-", key)] = value
             if container.read_acl:
@@ -694,6 +706,7 @@ class Swift:
     def _put_container(self, request: Request, account: Account, name: str) -> Reply:
         self._check_container_name(name)
         self._check_metadata(request, "container")
+        self._check_storage_policy(request)
         acls = self._sent_acls(request)
         with self.state.lock:
             container = account.containers.get(name)
@@ -714,6 +727,18 @@ class Swift:
             account.order.add(name)
             account.written = True
         return Reply(201, {"Content-Type": self.flavor.write_reply_content_type})
+
+    def _check_storage_policy(self, request: Request) -> None:
+        """A container PUT may name the one storage policy there is, and no other."""
+        policy = request.headers.get("x-storage-policy")
+        if policy is not None and policy != self.flavor.storage_policy:
+            if self._s3:
+                raise _Refusal(self._error(400, "InvalidLocationConstraint"))
+            reply = self._error(
+                400, "InvalidLocationConstraint", f"Invalid X-Storage-Policy {policy!r}"
+            )
+            reply.headers["Content-Type"] = "text/plain"
+            raise _Refusal(reply)
 
     def _sent_acls(self, request: Request) -> dict[str, str]:
         """The ACL headers a container PUT or POST sends, cleaned ("" removes one)."""
@@ -809,6 +834,12 @@ class Swift:
     def _post_container(self, request: Request, account: Account, name: str) -> Reply:
         self._check_metadata(request, "container")
         container = self._container(account, name)
+        policy = request.headers.get("x-storage-policy")
+        if self.flavor.post_naming_another_policy_conflicts and policy not in (
+            None,
+            self.flavor.storage_policy,
+        ):
+            return self._error(409, "BucketAlreadyExists")
         acls = self._sent_acls(request)
         with self.state.lock:
             container.metadata = self._updated_metadata(container.metadata, request, "container")

@@ -46,6 +46,9 @@ EXACT_HEADERS = (
     "x-container-bytes-used",
     "content-disposition",
     "expires",
+    "x-storage-policy",
+    "x-storage-class",
+    "x-container-bytes-used-actual",
 )
 # ACL headers, compared by value with the other account's id as a placeholder.
 ACL_HEADERS = ("x-container-read", "x-container-write")
@@ -185,6 +188,11 @@ class Probe:
         for name in ACL_HEADERS:
             shown[name] = self.acl_text(seen.get(name))
         shown["request ids equal"] = seen.get("x-trans-id") == seen.get("x-openstack-request-id")
+        # The account's per-policy headers by name: their counts cover the whole account,
+        # which other tests share on a real server.
+        policy_headers = sorted(n for n in seen if n.startswith("x-account-storage-policy-"))
+        if policy_headers:
+            shown["per-policy headers"] = policy_headers
         for name, value in seen.items():
             if name.startswith(META_PREFIXES):
                 shown[name] = self.text(value)
@@ -646,7 +654,11 @@ def access(p: Probe) -> None:
 
 def cross_project_create(p: Probe) -> None:
     """Another project's token creates a new container at the main account's URL."""
-    c = p.name("c")
+    c, own = p.name("c"), p.name("own")
+    # Both accounts hold a container first, as Swift's accounts then exist (a shared real
+    # server's accounts may have held some before; the fake's are new).
+    p.request("owner creates one of its own", "PUT", own)
+    p.request("other account creates one of its own", "PUT", own + "-other", account="other")
     p.request(
         "other account creates a new one at the owner's URL",
         "PUT",
@@ -666,6 +678,8 @@ def cross_project_create(p: Probe) -> None:
     )
     p.request("other account deletes it", "DELETE", c, token=p.server.other.token)
     p.request("owner deletes it", "DELETE", c)
+    p.request("owner deletes its own", "DELETE", own)
+    p.request("other account deletes its own", "DELETE", own + "-other", account="other")
 
 
 GUESSED = ("a.txt", "b.csv", "c.json", "d.tar.gz", "e.TXT", "f", "g.fastq", "h.dir/i")
@@ -686,6 +700,27 @@ def guessed_content_types(p: Probe) -> None:
     for name in (*GUESSED, "empty.txt"):
         p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
     p.request("delete container", "DELETE", c)
+
+
+def storage_policies(p: Probe) -> None:
+    """Containers in the one storage policy there is, and one that is not."""
+    c, named, unknown = p.name("c"), p.name("named"), p.name("unknown")
+    p.request("create", "PUT", c)
+    p.request("put an object", "PUT", f"{c}/o", data=b"hello")
+    p.request("put an empty object", "PUT", f"{c}/empty", data=b"")
+    policy = p.request("head", "HEAD", c).headers.get("X-Storage-Policy", "")
+    p.request("account", "HEAD")
+    p.request("create naming the policy", "PUT", named, headers={"X-Storage-Policy": policy})
+    p.request("create naming another", "PUT", unknown, headers={"X-Storage-Policy": "nada"})
+    p.request("head the refused one", "HEAD", unknown)
+    p.request("put again naming another", "PUT", c, headers={"X-Storage-Policy": "nada"})
+    p.request("put again naming the policy", "PUT", c, headers={"X-Storage-Policy": policy})
+    p.request("post naming another", "POST", c, headers={"X-Storage-Policy": "nada"})
+    p.request("post naming the policy", "POST", c, headers={"X-Storage-Policy": policy})
+    for name in ("o", "empty"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete", "DELETE", c)
+    p.request("delete the named one", "DELETE", named)
 
 
 def account_without_prefix(p: Probe) -> None:
@@ -1304,6 +1339,7 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "cross_project_create": cross_project_create,
     "account_without_prefix": account_without_prefix,
     "guessed_content_types": guessed_content_types,
+    "storage_policies": storage_policies,
     "listing_formats": listing_formats,
     "account_listing_formats": account_listing_formats,
     "metadata": metadata,
