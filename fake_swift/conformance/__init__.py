@@ -1,0 +1,82 @@
+"""The differential conformance suite: the same short request sequences (the cases) sent
+to a real server and to the fake, and what clients read from both compared.
+
+A case is a function of a :class:`~fake_swift.conformance.probe.Probe`; ``CASES`` names
+them all (add a new case to one of the ``cases_*`` modules and to ``CASES``).
+``observe(case, server)`` runs one and returns its records; ``differences(real, fake)``
+lists where two lists of records differ. tests/test_conformance.py runs every case on
+the real servers of the tests and on ``mock_allas(flavor=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .cases_core import (
+    access,
+    account_listing,
+    account_without_prefix,
+    bulk_delete,
+    bulk_delete_by_delete,
+    container_lifecycle,
+    copies,
+    cross_project_create,
+    guessed_content_types,
+    info,
+    large_objects,
+    listings,
+    object_failures,
+    object_lifecycle,
+    ranges_and_conditions,
+    short_container_name,
+    storage_policies,
+)
+from .cases_sharing import container_acls, temp_urls
+from .cases_surface import (
+    account_listing_formats,
+    conditions,
+    expiry,
+    listing_formats,
+    malformed,
+    metadata,
+    metadata_limits,
+    multiple_ranges,
+    names,
+    slo_limits,
+)
+from .probe import Probe, Server, differences, flatten, observe
+
+__all__ = ["CASES", "Probe", "Server", "differences", "flatten", "observe"]
+
+CASES: dict[str, Callable[[Probe], None]] = {
+    "container_lifecycle": container_lifecycle,
+    "object_lifecycle": object_lifecycle,
+    "object_failures": object_failures,
+    "short_container_name": short_container_name,
+    "listings": listings,
+    "account_listing": account_listing,
+    "ranges_and_conditions": ranges_and_conditions,
+    "copies": copies,
+    "slo": large_objects(use_slo=True),
+    "dlo": large_objects(use_slo=False),
+    "info": info,
+    "bulk_delete": bulk_delete,
+    "bulk_delete_by_delete": bulk_delete_by_delete,
+    "access": access,
+    "cross_project_create": cross_project_create,
+    "account_without_prefix": account_without_prefix,
+    "guessed_content_types": guessed_content_types,
+    "storage_policies": storage_policies,
+    "listing_formats": listing_formats,
+    "account_listing_formats": account_listing_formats,
+    "metadata": metadata,
+    "metadata_limits": metadata_limits,
+    "conditions": conditions,
+    "multiple_ranges": multiple_ranges,
+    "names": names,
+    "malformed": malformed,
+    "expiry": expiry,
+    "slo_limits": slo_limits,
+    "container_acls": container_acls,
+    "temp_urls": temp_urls,
+}
