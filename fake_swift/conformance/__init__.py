@@ -44,9 +44,9 @@ from .cases_surface import (
     names,
     slo_limits,
 )
-from .probe import Probe, Server, differences, flatten, observe
+from .probe import Probe, Server, difference_rows, differences, flatten, observe
 
-__all__ = ["CASES", "Probe", "Server", "differences", "flatten", "observe"]
+__all__ = ["CASES", "Probe", "Server", "difference_rows", "differences", "flatten", "observe"]
 
 CASES: dict[str, Callable[[Probe], None]] = {
     "container_lifecycle": container_lifecycle,

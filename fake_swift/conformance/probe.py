@@ -13,10 +13,12 @@ from __future__ import annotations
 import email.utils
 import http.client
 import json
+import os
 import re
+import ssl
 import uuid
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -151,9 +153,17 @@ class Probe:
         self, label: str, method: str, path: str, body: bytes | None, length: object
     ) -> requests.Response:
         """``send_raw`` on a real server: http.client sends exactly these headers (urllib3
-        would add a Content-Length: 0 to a PUT without one)."""
+        would add a Content-Length: 0 to a PUT without one), over https to Allas itself."""
         url = urlsplit(self.url(path))
-        connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
+        if url.scheme == "https":  # a real Allas: the CA bundle that requests would use
+            context = ssl.create_default_context(
+                cafile=os.environ.get("REQUESTS_CA_BUNDLE") or requests.certs.where()
+            )
+            connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+                url.hostname, url.port, timeout=30, context=context
+            )
+        else:
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30)
         try:
             connection.putrequest(method, url.path, skip_accept_encoding=True)
             connection.putheader("X-Auth-Token", self.server.main.token)
@@ -321,15 +331,28 @@ def observe(case: Callable[[Probe], None], server: Server) -> list[dict]:
 def differences(real: list[dict], fake: list[dict]) -> list[str]:
     """Each place where the fake recorded something else, as 'step: what: real | fake'."""
     found = []
-    if [step["step"] for step in real] != [step["step"] for step in fake]:
-        return [f"steps differ: {[s['step'] for s in real]} | {[s['step'] for s in fake]}"]
+    for step, what, real_value, fake_value in difference_rows(real, fake):
+        if step is None:
+            return [f"steps differ: {real_value} | {fake_value}"]
+        found.append(f"{step}: {what}: {real_value!r} | {fake_value!r}")
+    return found
+
+
+def difference_rows(real: list[dict], fake: list[dict]) -> list[tuple[str | None, str, Any, Any]]:
+    """Each place where the fake recorded something else, as (step, what, real, fake).
+
+    When the two did not take the same steps (a case that stopped early on one side),
+    the one row is (None, "steps", the real steps, the fake's steps).
+    """
+    real_steps, fake_steps = [s["step"] for s in real], [s["step"] for s in fake]
+    if real_steps != fake_steps:
+        return [(None, "steps", real_steps, fake_steps)]
+    found: list[tuple[str | None, str, Any, Any]] = []
     for real_step, fake_step in zip(real, fake, strict=True):
         flat_real, flat_fake = flatten(real_step), flatten(fake_step)
         for key in sorted(set(flat_real) | set(flat_fake)):
             if flat_real.get(key) != flat_fake.get(key):
-                found.append(
-                    f"{real_step['step']}: {key}: {flat_real.get(key)!r} | {flat_fake.get(key)!r}"
-                )
+                found.append((real_step["step"], key, flat_real.get(key), flat_fake.get(key)))
     return found
 
 
