@@ -476,6 +476,7 @@ CATALOG: dict[str, dict[str, str]] = {
 # one a topic, merged here into the one catalog.
 from allas_examples import (  # noqa: E402
     texts_benchmarks,
+    texts_check,
     texts_faults,
     texts_folders,
     texts_input,
@@ -490,6 +491,7 @@ for _topic in (
     texts_input,
     texts_faults,
     texts_benchmarks,
+    texts_check,
 ):
     _clash = set(_topic.TEXTS) & set(CATALOG)
     assert not _clash, f"catalog keys defined twice: {sorted(_clash)}"

@@ -1,4 +1,4 @@
-"""``python -m fake_swift serve``: see :mod:`fake_swift.server`."""
+"""``python -m fake_swift serve`` and ``check``: see :mod:`fake_swift.server`."""
 
 import sys
 

@@ -32,6 +32,7 @@ from cheroot import wsgi as cheroot_wsgi
 from allas_examples import messages
 from allas_examples.messages import text
 
+from .conformance import check
 from .faults import Faults
 from .flavors import get_flavor
 from .keystone import STORAGE_ROOT
@@ -189,6 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--state", type=Path, metavar="DIR", help=text("serve_help_state"))
     serve.add_argument("--public", action="store_true", help=text("serve_help_public"))
     serve.add_argument("--lang", choices=messages.LANGUAGES, help=text("help_lang"))
+    check.add_parser(commands)
     return parser
 
 
@@ -307,7 +309,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m fake_swift serve [options]``; returns the exit code.
+    """``python -m fake_swift serve|check [options]``; returns the exit code.
+
+    ``check`` (comparing the fake with a real server) is :mod:`fake_swift.conformance.check`.
 
     The language is chosen before the parser is built, so that its help is in it too.
     """
@@ -319,4 +323,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args)
+    if args.command == "check":
+        return check.run(args)
     return 2  # pragma: no cover - argparse only accepts the commands above
