@@ -330,6 +330,37 @@ def test_a_difference_on_real_rgw_is_named(rgw_server, monkeypatch, capsys):
 
 
 @pytest.mark.real
+def test_an_application_credential_logs_the_check_in(allas_server, monkeypatch, capsys):
+    keystone = allas_server.keystone
+    token, document = keystone.login("John")
+    credentials = (
+        f"{keystone.auth_url}/users/{document['token']['user']['id']}/application_credentials"
+    )
+    headers = {"X-Auth-Token": token}
+    made = requests.post(
+        credentials,
+        json={"application_credential": {"name": f"check-{os.urandom(4).hex()}"}},
+        headers=headers,
+        timeout=30,
+    )
+    made.raise_for_status()
+    credential = made.json()["application_credential"]
+    env = {
+        "OS_AUTH_TYPE": "v3applicationcredential",
+        "OS_AUTH_URL": keystone.auth_url,
+        "OS_APPLICATION_CREDENTIAL_ID": credential["id"],
+        "OS_APPLICATION_CREDENTIAL_SECRET": credential["secret"],
+    }
+    try:
+        run = check(monkeypatch, capsys, env, "--case", "container_lifecycle", "--case", "info")
+    finally:
+        requests.delete(f"{credentials}/{credential['id']}", headers=headers, timeout=30)
+    assert run.returncode == 0, run.output
+    assert summary(run) == {"same": 2, "differ": 0, "skipped": 0, "failed": 0}
+    assert credential["secret"] not in run.output
+
+
+@pytest.mark.real
 def test_a_case_that_breaks_on_allas_leaves_nothing(allas_server, monkeypatch, capsys):
     monkeypatch.setitem(CASES, "breaks", _breaks_midway(RuntimeError("broken on purpose")))
     main = allas_server.main
