@@ -25,7 +25,7 @@ import signal
 import sys
 import traceback
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
             if other is not None and other.storage_url == main.storage_url:
                 raise ConfigurationError("check_other_same")
             check = Check(main, other or NoAccount(), args.flavor, secrets)
-            return check.run(list(args.case or CASES))
+            return check.run(list(dict.fromkeys(args.case or CASES)))
     except (Exception, KeyboardInterrupt) as error:
         if isinstance(error, KeyboardInterrupt):
             message, code = text("check_interrupted"), 1
@@ -262,8 +262,8 @@ class Check:
             self.say("check_case_recorded", **where)
 
     def observe_fake(self, names: list[str]) -> dict[str, Outcome]:
-        """The same cases on ``mock_allas(flavor=...)``, activated only now: it intercepts
-        Allas' own hosts, which the real side may have been."""
+        """The same cases on ``mock_allas(flavor=...)``, activated only now that the real
+        side is done: it intercepts Allas' own hosts, where the real side may have been."""
         from fake_swift import mock_allas
 
         self.say("check_fake_start", flavor=self.flavor)
@@ -282,7 +282,7 @@ class Check:
 
     def compare(self, real: dict[str, Outcome], fake: dict[str, Outcome]) -> int:
         same = differ = skipped = failed = 0
-        rows: list[tuple[str, Callable[[], None]]] = []
+        rows: list[tuple[str, tuple]] = []
         for name, outcome in real.items():
             if outcome.skipped is not None:
                 skipped += 1
@@ -306,7 +306,8 @@ class Check:
             self.say("check_differences_heading")
             for name, (step, what, real_value, fake_value) in rows:
                 if step is None:
-                    self.say("check_steps_differ", case=name, real=real_value, fake=fake_value)
+                    real_steps, fake_steps = shown(real_value), shown(fake_value)
+                    self.say("check_steps_differ", case=name, real=real_steps, fake=fake_steps)
                 else:
                     self.say(
                         "check_difference",
