@@ -249,9 +249,12 @@ def to_request(environ: dict[str, Any]) -> tuple[Request, _RequestBody]:
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             headers[key[5:].replace("_", "-").lower()] = _text(value)
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers[key.replace("_", "-").lower()] = _text(environ[key])
+    if "CONTENT_TYPE" in environ:
+        # Sent, even empty (RGW keeps an empty type; Swift guesses one): the servers here
+        # put it in the environ only when the request had the header.
+        headers["content-type"] = _text(environ["CONTENT_TYPE"])
+    if environ.get("CONTENT_LENGTH"):
+        headers["content-length"] = _text(environ["CONTENT_LENGTH"])
     stream = environ["wsgi.input"]
     length: int | None = None
     if "chunked" in headers.get("transfer-encoding", "").lower():
