@@ -8,8 +8,9 @@ reason) rather than send one that could touch what the account already holds:
   other name is used only when it does not exist yet (then it is the case's own);
 - a bulk delete names only such buckets;
 - the account itself: reads, and account metadata of names the account does not hold
-  (:func:`restore_metadata` removes them after the case); no other account setting, no
-  other method, and no listing of all its buckets;
+  (:func:`restore_metadata` removes them after the case); no other account setting and
+  no other method; a listing that shows buckets other than the case's own (the
+  account's, which no fake holds) skips the case once it has come;
 - a second account: only when one was given (else :class:`NoAccount` skips the case).
 
 Account metadata the account held before the check (on Allas, for example, the quota
@@ -19,9 +20,10 @@ After each case :func:`sweep` removes its buckets, with everything in them.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 
@@ -166,10 +168,6 @@ class GuardedProbe(Probe):
             self.guard_metadata(account, headers)
         elif method not in READS:
             raise CaseSkipped("check_skip_account_request", method=method)
-        elif method == "GET" and token == "own":
-            prefix = params.get("prefix", "")
-            if not (isinstance(prefix, str) and prefix.startswith(self.unique)):
-                raise CaseSkipped("check_skip_account_listing")
 
     def claim(self, account: str, container: str) -> None:
         """Let the case change ``container``: one of its own, or one that does not exist."""
@@ -205,6 +203,39 @@ class GuardedProbe(Probe):
             self.changed_metadata.add(account)
 
     # --- what is recorded -----------------------------------------------------------
+
+    def record(self, label: str, response: requests.Response, record_body: bool = True) -> None:
+        if self.lists_others(response):
+            raise CaseSkipped("check_skip_account_listing")
+        super().record(label, response, record_body)
+
+    def lists_others(self, response: requests.Response) -> bool:
+        """Whether ``response`` is a listing of an account that names buckets other than
+        the case's own: the account's own buckets, which no fake holds."""
+        request = response.request
+        if request is None or request.method != "GET" or response.status_code != 200:
+            return False
+        path = urlsplit(request.url or "").path.rstrip("/")
+        accounts = [getattr(self.server, label) for label in ("main", "other")]
+        bases = set()
+        for login in accounts:
+            if isinstance(login, Login):
+                base = urlsplit(login.storage_url).path.rstrip("/")
+                bases |= {base, base.replace("/AUTH_", "/", 1)}
+        if path not in bases:
+            return False
+        text = response.content.decode("utf-8", "replace")
+        if "json" in response.headers.get("content-type", ""):
+            try:
+                listed = response.json()
+            except ValueError:
+                return False  # not a listing a client could read: the case records it
+            names = [str(entry.get("name", entry.get("subdir", ""))) for entry in listed]
+        elif "xml" in response.headers.get("content-type", ""):
+            names = re.findall(r"<(?:name|subdir)>([^<]*)</", text)
+        else:
+            names = text.splitlines()
+        return any(self.unique not in name for name in names if name)
 
     def headers(self, response: requests.Response) -> dict:
         shown = super().headers(response)
