@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from allas_examples import messages, script
-from allas_examples.connection import connect
+from allas_examples.connection import TOKEN_VARIABLES, connect
 from allas_examples.course import EXAMPLES, example_path
 from allas_examples.errors import EXIT_OK, EXIT_USAGE
 from allas_examples.messages import say, text
@@ -76,7 +76,9 @@ def tour(args: argparse.Namespace) -> int:
         with script.debug_logging(args.debug, secrets):
             _tour_on_target(args)
     except (Exception, KeyboardInterrupt) as error:
-        script.fail(error, args.debug, secrets)
+        # connect() prefers a storage URL and token; otherwise it logs in at Keystone.
+        given_token = all(os.environ.get(name, "").strip() for name in TOKEN_VARIABLES)
+        script.fail(error, args.debug, secrets, by_keystone=not given_token)
     return EXIT_OK
 
 

@@ -27,7 +27,7 @@ import swiftclient
 from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
-from allas_examples.errors import ConfigurationError, remember_login, remember_secret
+from allas_examples.errors import ConfigurationError, remember_secret
 
 PASSWORD_VARIABLES = (
     "OS_AUTH_URL",
@@ -128,7 +128,6 @@ def connect_with_password(
     """Log in with Keystone v3 (a keystoneauth1 session) and return a Swift connection."""
     _check_url(auth_url, "bad_auth_url")
     remember_secret(password)
-    remember_login(by_keystone=True)
     auth = v3.Password(
         auth_url=auth_url,
         username=username,
@@ -150,7 +149,6 @@ def connect_with_application_credential(
     """
     _check_url(auth_url, "bad_auth_url")
     remember_secret(secret)
-    remember_login(by_keystone=True)
     auth = v3.ApplicationCredential(
         auth_url=auth_url,
         application_credential_id=credential_id,
@@ -159,11 +157,16 @@ def connect_with_application_credential(
     return _session_connection(auth)
 
 
+def logs_in_at_keystone(conn: swiftclient.Connection | None) -> bool:
+    """Whether ``conn`` logs in at Keystone itself (a keystoneauth1 session), rather than
+    using a storage URL and token it was given."""
+    return getattr(conn, "session", None) is not None
+
+
 def connect_with_token(storage_url: str, auth_token: str) -> swiftclient.Connection:
     """Use a storage URL and token that were obtained before (what ``allas-conf`` exports)."""
     _check_url(storage_url, "bad_storage_url")
     remember_secret(auth_token)
-    remember_login(by_keystone=False)
     return swiftclient.Connection(
         preauthurl=storage_url, preauthtoken=auth_token, timeout=request_timeout()
     )

@@ -68,17 +68,20 @@ def _timed_out(error: BaseException) -> bool:
     )
 
 
-def describe(error: BaseException) -> tuple[str, int]:
-    """One translated sentence and the exit code for ``error``."""
+def describe(error: BaseException, by_keystone: bool = False) -> tuple[str, int]:
+    """One translated sentence and the exit code for ``error``.
+
+    ``by_keystone``: the connection logged in at Keystone itself (a password or an
+    application credential) rather than with a token it was given."""
     if isinstance(error, AllasExampleError):
         return error.message(), error.exit_code
     if isinstance(error, SwiftError):
         # SwiftService wraps the real cause; describe that when there is one.
         if isinstance(error.exception, BaseException):
-            return describe(error.exception)
+            return describe(error.exception, by_keystone)
         return text("service_error", detail=error.value), EXIT_SERVICE
     if isinstance(error, ClientException):
-        return _describe_swift(error), EXIT_SERVICE
+        return _describe_swift(error, by_keystone), EXIT_SERVICE
     if isinstance(error, ksa_exceptions.Unauthorized):
         return text("login_refused"), EXIT_SERVICE
     if isinstance(error, ksa_exceptions.Forbidden):
@@ -114,7 +117,7 @@ def describe(error: BaseException) -> tuple[str, int]:
     return text("service_error", detail=f"{type(error).__name__}: {error}"), EXIT_SERVICE
 
 
-def _describe_swift(error: ClientException) -> str:
+def _describe_swift(error: ClientException, by_keystone: bool) -> str:
     status = error.http_status
     bucket, name = _bucket_and_object(error.http_path or "")
     body = _body_text(error.http_response_content)
@@ -126,9 +129,10 @@ def _describe_swift(error: ClientException) -> str:
             return text("no_object_store")
         return text("service_error", detail=error.msg)
     if status == 401:
-        # A token Allas handed out moments ago at a login is refused for the user's role;
-        # a token brought in from elsewhere (allas-conf) may simply have expired.
-        return text("role_refused" if _logged_in_by_keystone else "token_refused")
+        # A connection that logs in at Keystone logs in again when its token expires: a
+        # token it got moments ago was refused for the user's role. A token brought in
+        # from elsewhere (allas-conf) may simply have expired.
+        return text("role_refused" if by_keystone else "token_refused")
     if status == 403:
         return text("forbidden")
     if status == 404:
@@ -179,17 +183,6 @@ def _host_in(message: str) -> str:
         return urlparse(match.group(0)).hostname or "Allas"
     pool = re.search(r"host='([^']+)'", message)  # urllib3: HTTPSConnectionPool(host='a3s.fi', ...)
     return pool.group(1) if pool else "Allas"
-
-
-# Whether this process logged in at Keystone itself (a password or an application
-# credential) rather than being given a token: it decides what a 401 means.
-_logged_in_by_keystone = False
-
-
-def remember_login(by_keystone: bool) -> None:
-    """Record how the connection was made (see ``connection.connect``)."""
-    global _logged_in_by_keystone
-    _logged_in_by_keystone = by_keystone
 
 
 # Secrets this process has been given or has received (passwords typed at a prompt,

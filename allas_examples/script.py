@@ -23,7 +23,7 @@ from typing import NoReturn
 import swiftclient
 
 from allas_examples import messages
-from allas_examples.connection import connect
+from allas_examples.connection import connect, logs_in_at_keystone
 from allas_examples.errors import (
     EXIT_USAGE,
     ConfigurationError,
@@ -131,6 +131,7 @@ def session(
     args = parser.parse_args(argv)
     messages.set_language(messages.resolve_language(args.lang))
     secrets = [os.environ.get(name, "") for name in SECRET_VARIABLES]
+    conn = None
     try:
         with contextlib.ExitStack() as stack:
             stack.enter_context(debug_logging(args.debug, secrets))
@@ -149,12 +150,15 @@ def session(
             stack.callback(lambda: remember_secret(conn.token))
             yield conn, args
     except (Exception, KeyboardInterrupt) as error:
-        fail(error, args.debug, secrets)
+        fail(error, args.debug, secrets, logs_in_at_keystone(conn))
 
 
-def fail(error: BaseException, debug: bool, secrets: list[str]) -> NoReturn:
-    """Report ``error`` in one translated sentence (after the traceback with ``--debug``)."""
-    message, code = describe(error)
+def fail(
+    error: BaseException, debug: bool, secrets: list[str], by_keystone: bool = False
+) -> NoReturn:
+    """Report ``error`` in one translated sentence (after the traceback with ``--debug``);
+    ``by_keystone`` as in ``describe``."""
+    message, code = describe(error, by_keystone)
     if debug:
         messages.warn(redact(traceback.format_exc(), secrets))
     messages.warn(redact(message, secrets))
