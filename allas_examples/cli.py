@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from allas_examples import messages, script
 from allas_examples.connection import TOKEN_VARIABLES, connect
 from allas_examples.course import EXAMPLES, example_path
-from allas_examples.errors import EXIT_OK, EXIT_USAGE
+from allas_examples.errors import EXIT_OK, EXIT_USAGE, ConfigurationError
 from allas_examples.messages import say, text
 
 
@@ -59,7 +59,12 @@ def run_example(args: argparse.Namespace) -> int:
     if name not in EXAMPLES:
         messages.warn(text("unknown_example", name=args.name, names=", ".join(EXAMPLES)))
         return EXIT_USAGE
-    command = [sys.executable, str(example_path(name)), *args.args]
+    try:
+        path = example_path(name)
+    except ConfigurationError as error:
+        messages.warn(error.message())
+        return error.exit_code
+    command = [sys.executable, str(path), *args.args]
     if args.fake is not None:
         command.append("--fake" if args.fake else "--real")
     if args.lang:

@@ -7,7 +7,20 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "examples"
+from allas_examples.errors import ConfigurationError
+
+
+def _examples_dir() -> Path:
+    """Where the scripts are: ``allas_examples/examples/`` in an installed wheel,
+    ``examples/`` at the top of a clone (also with ``pip install -e``)."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "examples", package.parent / "examples"):
+        if (folder / "create_connection.py").is_file():
+            return folder
+    return package / "examples"
+
+
+EXAMPLES_DIR = _examples_dir()
 
 # Course order: the order of CSC's pages, with the large upload after the small one and
 # the examples beyond the pages before the final clean-up.
@@ -34,7 +47,11 @@ EXAMPLES = (
 
 
 def example_path(name: str) -> Path:
-    return EXAMPLES_DIR / f"{name}.py"
+    """The script ``NAME.py``; ``ConfigurationError`` when the installation lacks it."""
+    path = EXAMPLES_DIR / f"{name}.py"
+    if not path.is_file():
+        raise ConfigurationError("example_missing", path=path)
+    return path
 
 
 def load_example(name: str) -> ModuleType:

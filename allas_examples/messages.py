@@ -39,6 +39,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "There is no example called '{name}'. The examples are: {names}.",
         "fi": "Esimerkkiä '{name}' ei ole. Esimerkit ovat: {names}.",
     },
+    "example_missing": {
+        "en": "The example script '{path}' is missing from this installation; install "
+        "allas-examples again from its wheel, its git URL or a clone.",
+        "fi": "Esimerkkiskripti '{path}' puuttuu tästä asennuksesta; asenna allas-examples "
+        "uudelleen wheelistä, git-osoitteesta tai kloonista.",
+    },
     "bad_segment_size": {
         "en": "The segment size '{value}' is not a positive number of bytes "
         "(suffixes K, M, G are allowed, e.g. 5G).",

@@ -1,6 +1,7 @@
 """The allas-examples command: list, run, tour, fake-reset."""
 
 import re
+import sys
 
 import pytest
 import requests
@@ -123,3 +124,34 @@ def test_real_tour_cleans_up_after_a_failure(allas_env, monkeypatch, capsys):
 
 def broken_download(conn, bucket, object_name, path):
     raise requests.ConnectionError("connection reset by https://a3s.fi/swift/v1")
+
+
+@pytest.fixture
+def examples_missing(tmp_path, monkeypatch):
+    """An installation whose example scripts are gone (none loaded in this process yet)."""
+    from allas_examples import course
+
+    monkeypatch.setattr(course, "EXAMPLES_DIR", tmp_path / "examples")
+    for name in EXAMPLES:
+        monkeypatch.delitem(sys.modules, f"allas_examples._examples.{name}", raising=False)
+    return tmp_path / "examples"
+
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_run_without_the_example_scripts_says_so(examples_missing, capsys, lang):
+    from allas_examples import cli
+
+    assert cli.main(["--lang", lang, "run", "upload_object", "--fake"]) == 2
+    path = examples_missing / "upload_object.py"
+    assert capsys.readouterr().err.strip() == expected(lang, "example_missing", path=path)
+
+
+def test_tour_without_the_example_scripts_says_so(examples_missing, capsys):
+    from allas_examples import cli
+
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["tour", "--lang", "fi"])
+    assert caught.value.code == 2
+    path = examples_missing / "create_connection.py"
+    err = capsys.readouterr().err
+    assert err.strip() == expected("fi", "example_missing", path=path)
