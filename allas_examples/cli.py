@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = script.parser(None, argv)
     parser.prog = "allas-examples"
     parser.set_defaults(fake=None)  # neither --fake nor --real: each command's own default
+    parser.add_argument("--version", action="version", version=version(), help=text("help_version"))
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_key in (
         ("list", "help_cmd_list"),
@@ -43,6 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "tour": tour,
         "fake-reset": fake_reset,
     }[args.command](args)
+
+
+def version() -> str:
+    """``allas-examples X.Y.Z``: the version the installed distribution declares."""
+    return f"allas-examples {importlib.metadata.version('allas-examples')}"
 
 
 def list_examples(args: argparse.Namespace) -> int:

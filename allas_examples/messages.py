@@ -394,6 +394,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "empty the offline fake Allas",
         "fi": "tyhjennä verkoton Allas-jäljitelmä",
     },
+    "help_version": {
+        "en": "show the installed version of allas-examples and exit",
+        "fi": "näytä asennettu allas-examples-versio ja lopeta",
+    },
     "cli_description": {
         "en": "Runnable examples for CSC's Allas object storage.",
         "fi": "Ajettavia esimerkkejä CSC:n Allas-objektitallennukseen.",

@@ -1,4 +1,4 @@
-"""The allas-examples command: list, run, tour, fake-reset."""
+"""The allas-examples command: list, run, tour, fake-reset, --version."""
 
 import re
 import sys
@@ -10,7 +10,7 @@ import swiftclient
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES, load_example
 from allas_examples.tour import run_tour
-from conftest import TOUR_STEP_TITLES, expected
+from conftest import ROOT, TOUR_STEP_TITLES, expected
 
 
 @pytest.mark.parametrize("lang", ["en", "fi"])
@@ -124,6 +124,15 @@ def test_real_tour_cleans_up_after_a_failure(allas_env, monkeypatch, capsys):
 
 def broken_download(conn, bucket, object_name, path):
     raise requests.ConnectionError("connection reset by https://a3s.fi/swift/v1")
+
+
+def test_version_is_the_one_pyproject_declares(run_cli):
+    declared = re.search(
+        r'^version = "([^"]+)"$', (ROOT / "pyproject.toml").read_text(encoding="utf-8"), re.M
+    ).group(1)
+    run = run_cli("--version")
+    assert run.returncode == 0, run.output
+    assert run.stdout.strip() == f"allas-examples {declared}"
 
 
 @pytest.fixture
