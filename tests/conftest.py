@@ -288,26 +288,67 @@ def pytest_collection_modifyitems(items):
 
 # --- the last full default run (`python -m pytest`), which `python -m benchmarks` reports ---
 
-SUITE_RECORD = ROOT / "test-artifacts" / "test-suite.json"
+SUITE_RECORD = Path(
+    os.environ.get("ALLAS_TEST_SUITE_RECORD") or ROOT / "test-artifacts" / "test-suite.json"
+)
 _STARTED = pytest.StashKey[float]()
+_DESELECTED = pytest.StashKey[int]()
+_RAN = pytest.StashKey["_RunCount"]()
+
+
+class _RunCount:
+    """The tests that ran, skipped ones too, in every folder: a plugin, because a conftest's
+    own per-test hooks see only the tests of its folder (not the pages in docs/)."""
+
+    def __init__(self) -> None:
+        self.ran = 0
+
+    def pytest_runtest_logfinish(self, nodeid, location) -> None:
+        self.ran += 1
 
 
 def pytest_sessionstart(session):
-    session.config.stash[_STARTED] = time.monotonic()
+    config = session.config
+    config.stash[_STARTED] = time.monotonic()
+    config.stash[_DESELECTED] = 0
+    config.stash[_RAN] = _RunCount()
+    config.pluginmanager.register(config.stash[_RAN], "allas-examples-run-count")
+
+
+def pytest_deselected(items):
+    # -k, -m, --deselect, --lf and --sw all take tests out through this hook.
+    if items:
+        items[0].config.stash[_DESELECTED] += len(items)
+
+
+def full_default_run(session: pytest.Session) -> bool:
+    """Whether this run ran the whole default suite: no paths, no selection, no early stop.
+
+    Collecting alone (``--collect-only``), narrowing the collection (``--ignore``), taking
+    tests out and stopping before the last test all make a partial run.
+    """
+    config = session.config
+    option = config.option
+    return (
+        config.args_source == pytest.Config.ArgsSource.TESTPATHS
+        and not option.keyword
+        and not option.markexpr
+        and not option.collectonly
+        and not getattr(option, "setuponly", False)
+        and not getattr(option, "setupplan", False)
+        and not getattr(option, "ignore", None)
+        and not getattr(option, "ignore_glob", None)
+        and not getattr(option, "lf", False)
+        and not option.maxfail
+        and config.stash.get(_DESELECTED, 0) == 0
+        and _RAN in config.stash
+        and 0 < session.testscollected == config.stash[_RAN].ran
+    )
 
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
-    # Only the run with no selection of any kind: its duration is the suite's.
-    default_run = (
-        config.args_source == pytest.Config.ArgsSource.TESTPATHS
-        and not config.option.keyword
-        and not config.option.markexpr
-        and not getattr(config.option, "lf", False)
-        and not getattr(config.option, "deselect", None)
-        and not config.option.maxfail
-    )
-    if not default_run or exitstatus not in (0, 1) or _STARTED not in config.stash:
+    if exitstatus not in (0, 1) or _STARTED not in config.stash or not full_default_run(session):
         return
     record = {
         "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -315,5 +356,5 @@ def pytest_sessionfinish(session, exitstatus):
         "tests": session.testscollected,
         "failed": session.testsfailed,
     }
-    SUITE_RECORD.parent.mkdir(exist_ok=True)
+    SUITE_RECORD.parent.mkdir(parents=True, exist_ok=True)
     SUITE_RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
