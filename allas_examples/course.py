@@ -14,9 +14,9 @@ def _examples_dir() -> Path:
     """Where the scripts are: ``allas_examples/examples/`` in an installed wheel,
     ``examples/`` at the top of a clone (also with ``pip install -e``)."""
     package = Path(__file__).resolve().parent
-    for folder in (package / "examples", package.parent / "examples"):
-        if (folder / "create_connection.py").is_file():
-            return folder
+    clone = package.parent
+    if not (package / "examples").is_dir() and (clone / "pyproject.toml").is_file():
+        return clone / "examples"
     return package / "examples"
 
 
