@@ -278,6 +278,31 @@ def backend(request) -> RealServer:
         yield request.getfixturevalue(f"{request.param}_server")
 
 
+def pytest_configure(config):
+    """With ``ALLAS_TEST_INSTALLED`` (noxfile.py), the code under test must be the installed
+    wheel's: a run that imported the checkout's packages would prove nothing about it."""
+    if not os.environ.get("ALLAS_TEST_INSTALLED"):
+        return
+    import fake_swift
+    from allas_examples import course
+
+    for path in (course.__file__, course.EXAMPLES_DIR, fake_swift.__file__):
+        if not str(path).startswith(sys.prefix + os.sep):
+            raise pytest.UsageError(f"{path} is not in the installed package ({sys.prefix})")
+
+
+def pytest_report_header(config):
+    """Where the code under test comes from: the checkout, or an installed wheel (nox)."""
+    import fake_swift
+    from allas_examples import course
+
+    return [
+        f"allas_examples: {Path(course.__file__).parent}",
+        f"fake_swift: {Path(fake_swift.__file__).parent}",
+        f"example scripts: {course.EXAMPLES_DIR}",
+    ]
+
+
 def pytest_collection_modifyitems(items):
     # Whatever runs on a real server is a `real` test, selectable with -m real.
     for item in items:
