@@ -17,6 +17,9 @@ class Request:
     query: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     body: Iterable[bytes] = ()
+    # What the stages of a service found out about the request, as WSGI's environ
+    # carries it between Swift's middlewares.
+    environ: dict[str, Any] = field(default_factory=dict)
 
     def read_body(self) -> bytes:
         """The whole body (only for small bodies: manifests, bulk deletes, logins)."""
