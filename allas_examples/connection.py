@@ -16,7 +16,6 @@ that a server that stops answering ends the script instead of leaving it hanging
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import shlex
@@ -28,6 +27,7 @@ from keystoneauth1 import session as ksa_session
 from keystoneauth1.identity import v3
 
 from allas_examples.errors import ConfigurationError, remember_secret
+from allas_examples.timeouts import TIMEOUT_VARIABLE, configured_timeout
 
 PASSWORD_VARIABLES = (
     "OS_AUTH_URL",
@@ -43,10 +43,6 @@ APPLICATION_CREDENTIAL_VARIABLES = (
     "OS_APPLICATION_CREDENTIAL_SECRET",
 )
 APPLICATION_CREDENTIAL_AUTH_TYPE = "v3applicationcredential"
-TIMEOUT_VARIABLE = "ALLAS_TIMEOUT"
-# Long enough for Allas to store a 5 GiB segment after its last byte, short enough that
-# a stalled transfer ends within minutes (each request is tried up to 6 times).
-DEFAULT_TIMEOUT = 60.0
 
 
 def request_timeout() -> float:
@@ -54,14 +50,8 @@ def request_timeout() -> float:
 
     Raises ``ConfigurationError("bad_timeout")`` for anything but a positive number.
     """
-    raw = os.environ.get(TIMEOUT_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_TIMEOUT
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
+    seconds, raw = configured_timeout()
+    if seconds is None:
         raise ConfigurationError("bad_timeout", value=raw, variable=TIMEOUT_VARIABLE)
     return seconds
 

@@ -18,6 +18,7 @@ from swiftclient.exceptions import ClientException
 from swiftclient.service import SwiftError
 
 from allas_examples.messages import text
+from allas_examples.timeouts import DEFAULT_TIMEOUT, configured_timeout
 
 EXIT_OK = 0
 EXIT_SERVICE = 1
@@ -89,9 +90,9 @@ def describe(error: BaseException, by_keystone: bool = False) -> tuple[str, int]
     if isinstance(error, ksa_exceptions.EndpointNotFound):
         return text("no_object_store"), EXIT_SERVICE
     if _timed_out(error):
-        from allas_examples.connection import request_timeout  # it imports this module
-
-        return text("timed_out", host=_host_in(str(error)), seconds=request_timeout()), EXIT_SERVICE
+        # A timeout came, so the configured value was good (the default otherwise).
+        seconds = configured_timeout()[0] or DEFAULT_TIMEOUT
+        return text("timed_out", host=_host_in(str(error)), seconds=seconds), EXIT_SERVICE
     if isinstance(error, _BROKEN_TRANSFER):
         return text("transfer_broken"), EXIT_SERVICE
     if isinstance(
