@@ -429,8 +429,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "fi": "vastaa kuten Ceph RGW (Allas) tai kuten OpenStack Swift",
     },
     "serve_help_user": {
-        "en": "add a user (repeatable); the first one is printed (default: John)",
-        "fi": "lisää käyttäjä (toistettavissa); ensimmäinen tulostetaan (oletus: John)",
+        "en": "add a user (repeatable), in domain D (default: Default, for the user and "
+        "the project) with the roles R (default: member); the first one is printed "
+        "(default: John)",
+        "fi": "lisää käyttäjä (toistettavissa), toimialueeseen D (oletus: Default, sekä "
+        "käyttäjälle että projektille) rooleilla R (oletus: member); ensimmäinen "
+        "tulostetaan (oletus: John)",
     },
     "serve_help_state": {
         "en": "load and save the store in this folder",
@@ -441,8 +445,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "fi": "salli --host, joka ei ole loopback-osoite",
     },
     "serve_bad_user": {
-        "en": "expected NAME:PASSWORD@PROJECT, got '{value}'",
-        "fi": "odotettiin muotoa NAME:PASSWORD@PROJECT (nimi:salasana@projekti), saatiin '{value}'",
+        "en": "expected NAME:PASSWORD@PROJECT, optionally followed by ,domain=D and "
+        ",role=R, got '{value}'",
+        "fi": "odotettiin muotoa NAME:PASSWORD@PROJECT (nimi:salasana@projekti), jonka "
+        "perässä voi olla ,domain=D ja ,role=R, saatiin '{value}'",
     },
     "serve_refused_host": {
         "en": "fake_swift: refusing to listen on {host}, which is not a loopback address "

@@ -23,6 +23,7 @@ import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +37,7 @@ from .conformance import check
 from .faults import Faults
 from .flavors import get_flavor
 from .keystone import STORAGE_ROOT
-from .state import FakeState
+from .state import DEFAULT_DOMAIN_NAME, FakeState
 from .wsgi import DropConnection, FakeAllasApp, create_app, is_loopback
 
 __all__ = ["exports", "is_loopback", "main", "serve", "storage_url"]
@@ -149,12 +150,33 @@ class _Saver:
             self.state.save()
 
 
-def _user_spec(value: str) -> tuple[str, str, str]:
-    name_password, at, project = value.rpartition("@")
+@dataclass(frozen=True)
+class UserSpec:
+    """A user ``--user`` registers: ``NAME:PASSWORD@PROJECT[,domain=D][,role=R]...``."""
+
+    name: str
+    password: str
+    project: str
+    domain: str = DEFAULT_DOMAIN_NAME  # the user's and the project's
+    roles: tuple[str, ...] = ("member",)
+
+
+def _user_spec(value: str) -> UserSpec:
+    name_password, at, rest = value.rpartition("@")
     name, colon, password = name_password.partition(":")
+    project, *options = rest.split(",")
+    domain, roles = DEFAULT_DOMAIN_NAME, []
+    for option in options:
+        key, equals, setting = option.partition("=")
+        if not (equals and setting) or key not in ("domain", "role"):
+            raise argparse.ArgumentTypeError(text("serve_bad_user", value=value))
+        if key == "domain":
+            domain = setting
+        else:
+            roles.append(setting)
     if not (at and colon and name and password and project):
         raise argparse.ArgumentTypeError(text("serve_bad_user", value=value))
-    return name, password, project
+    return UserSpec(name, password, project, domain, tuple(roles) or ("member",))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -184,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         type=_user_spec,
         default=[],
-        metavar="NAME:PASSWORD@PROJECT",
+        metavar="NAME:PASSWORD@PROJECT[,domain=D][,role=R]",
         help=text("serve_help_user"),
     )
     serve.add_argument("--state", type=Path, metavar="DIR", help=text("serve_help_state"))
@@ -255,8 +277,10 @@ def _serve(args: argparse.Namespace) -> int:
         print(text("serve_cannot_load", path=args.state, error=error), file=sys.stderr)
         return 2
     try:
-        for name, password, project in args.user:
-            state.add_user(name, password, project)
+        for spec in args.user:
+            state.add_user(
+                spec.name, spec.password, spec.project, spec.domain, spec.domain, spec.roles
+            )
         saver = _Saver(state) if args.state is not None else None
         app = create_app(
             state,
@@ -280,7 +304,7 @@ def _serve(args: argparse.Namespace) -> int:
             return 1
         host, port = server.bind_addr[:2]
         origin = f"http://{_url_host(host)}:{port}"
-        first = args.user[0][0] if args.user else EXAMPLE_USER
+        first = args.user[0].name if args.user else EXAMPLE_USER
         user = state.find_user_by_name(first)
         try:
             # Inside the try: a stop that comes right after the serving line still

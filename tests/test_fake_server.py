@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 import swiftclient
+from keystoneauth1 import exceptions as ksa_exceptions
 from keystoneauth1 import session as ksa_session
 
 from allas_examples import messages, script
@@ -217,6 +218,45 @@ def test_added_users_log_in_and_the_first_is_printed(tmp_path):
                 }
             )
             assert other.get_account()[1] == []  # each project has its own account
+
+
+def test_added_users_may_name_their_domain_and_roles(tmp_path):
+    with running_server(
+        tmp_path,
+        "--user",
+        "Tester4:secret4@test4,domain=Domain4,role=admin",
+        "--user",
+        "Reader:secret5@test4,domain=Domain4,role=reader",
+    ) as running:
+        # The domain is the user's and the project's; the exports name it.
+        assert running.env["OS_USER_DOMAIN_NAME"] == "Domain4"
+        assert running.env["OS_PROJECT_DOMAIN_NAME"] == "Domain4"
+        tester = connect(running.env)
+        tester.put_container("domain4-bucket")
+        assert [c["name"] for c in tester.get_account()[1]] == ["domain4-bucket"]
+        # The default rgw flavor lets in member, object_store_user and admin only.
+        reader_env = {**running.env, "OS_USERNAME": "Reader", "OS_PASSWORD": "secret5"}
+        reader = connect(reader_env)
+        with pytest.raises(swiftclient.ClientException) as refused:
+            reader.head_account()
+        assert refused.value.http_status == 401
+        # The same names in the Default domain are nobody: Keystone refuses the login.
+        with pytest.raises(ksa_exceptions.Unauthorized):
+            connect({**running.env, "OS_USER_DOMAIN_NAME": "Default"}).head_account()
+
+
+@pytest.mark.parametrize("spec", ["a:b@p,domain=", "a:b@p,colour=red", "a:b@p,role"])
+def test_user_options_must_be_known_and_set(spec):
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_swift", "serve", "--lang", "en", "--user", spec],
+        cwd=ROOT,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert expected("en", "serve_bad_user", value=spec) in done.stderr
 
 
 def test_discovery_and_challenge_name_the_server(server):
