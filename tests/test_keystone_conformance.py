@@ -138,6 +138,8 @@ class KeystoneProbe:
         if isinstance(value, list):
             if key == "audit_ids":
                 return [f"<audit id of {len(item)}>" for item in value]
+            if key == "methods":  # Keystone keeps them in a set: their order varies
+                return sorted(value)
             return [self.normalize(item) for item in value]
         if isinstance(value, str):
             if TIME.fullmatch(value):
