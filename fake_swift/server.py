@@ -306,20 +306,25 @@ def _serve(args: argparse.Namespace) -> int:
         origin = f"http://{_url_host(host)}:{port}"
         first = args.user[0].name if args.user else EXAMPLE_USER
         user = state.find_user_by_name(first)
+        # From here a stop signal only asks the main thread to stop the server: raised
+        # inside cheroot's loop it could leave a lock held that stop() then waits for.
+        stopping = threading.Event()
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, lambda *_: stopping.set())
+        serving = threading.Thread(target=server.serve, name="serve", daemon=True)
         try:
-            # Inside the try: a stop that comes right after the serving line still
-            # closes the server and says so.
             for name, value in exports(state, first, origin):
                 print(f"export {name}={shlex.quote(value)}")
             print(text("serve_storage_url", url=storage_url(origin, user.default_project_id)))
             print(text("serve_serving", origin=origin), flush=True)
-            server.serve()
-        except _Stop:
-            pass
+            serving.start()
+            while not stopping.wait(0.5) and serving.is_alive():
+                pass
         finally:
             for signum in STOP_SIGNALS:
                 signal.signal(signum, signal.SIG_IGN)  # a second Ctrl-C may not cut the save
             server.stop()
+            serving.join(10)
         if saver is not None:
             try:
                 saver.save()
