@@ -123,6 +123,9 @@ class Requester:
     project_name: str
     user_id: str
     user_name: str
+    user_domain_id: str = "default"
+    project_domain_id: str = "default"
+    roles: tuple[str, ...] = ()
 
     def names(self, forms: tuple[str, ...]) -> set[str]:
         """The grantee names that mean this requester, in the flavor's ``forms``."""
@@ -144,17 +147,20 @@ def acl_allows(
     referer: str | None,
     listing: bool,
     referrers_grant_listing: bool,
+    role_names: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether a cleaned read or write ACL lets ``requester`` (None: anonymous) in.
 
     ``listing``: a container GET/HEAD, which referrers allow only with ``.rlistings``
-    (unless ``referrers_grant_listing``, RGW's public-read)."""
+    (unless ``referrers_grant_listing``, RGW's public-read). ``role_names``: roles whose
+    names in the ACL let the requester in too (keystoneauth, in the requester's project)."""
     referrers, grantees = parse_acl(acl)
     if referrer_allowed(referer, referrers) and (
         not listing or referrers_grant_listing or ".rlistings" in grantees
     ):
         return True
-    return requester is not None and bool(requester.names(forms) & set(grantees))
+    names = requester.names(forms) | set(role_names) if requester is not None else set()
+    return bool(names & set(grantees))
 
 
 # --- temp URLs -----------------------------------------------------------------------
@@ -227,9 +233,13 @@ def signature_matches(
     methods: list[str],
     paths: list[str],
     expires: str,
+    base64_allowed: bool = True,
 ) -> bool:
     """Whether ``signature`` is the HMAC of ``METHOD\\nexpires\\npath`` under one key,
-    method and path (a prefix URL's path is ``prefix:<path>``)."""
+    method and path (a prefix URL's path is ``prefix:<path>``); ``base64_allowed``: also
+    in swiftclient's ``<digest>:<base64>`` form."""
+    if ":" in signature and not base64_allowed:
+        return False
     found = signature_digest(signature)
     if found is None or found[0] not in digests:
         return False

@@ -221,6 +221,37 @@ class Flavor:
     # and again when it is read (Swift; a changed segment is a 409). RGW takes the
     # manifest's ETags as given (the manifest's ETag is computed from them), never checks.
     slo_segment_etags_checked: bool
+    # X-Static-Large-Object on a PUT or POST (not a manifest PUT) is refused with 400 as
+    # a header reserved to the SLO middleware (Swift).
+    slo_header_reserved: bool
+    # ?part-number=N serves one segment of an SLO as a range, with X-Parts-Count (Swift).
+    slo_part_numbers: bool
+    # Large objects' segments are read as the client (its token and Referer must reach
+    # the segments' container: a DLO answers the listing's 403 or 404, an SLO 409), as
+    # Swift's middlewares read them with subrequests. DLOs: X-Object-Manifest must name
+    # a non-empty container and prefix with no "?" or "&" (Swift; RGW wants a "/" only);
+    # a Range of several ranges serves the whole object (200, Swift); If-Match and
+    # If-None-Match compare with the manifest object's own ETag (RGW: its DLO ETag
+    # answers If-Match with 412).
+    segments_read_as_requester: bool
+    dlo_manifest_header_strict: bool
+    dlo_serves_one_range_only: bool
+    dlo_conditions_compare_manifest_etag: bool
+    # A POST without X-Object-Manifest keeps a DLO a DLO (RGW); Swift keeps the header as
+    # it keeps metadata, so the POST makes the object plain again.
+    post_without_manifest_keeps_dlo: bool
+    # OPTIONS answers with the methods a path allows, a CORS preflight is checked against
+    # the container's X-Container-Meta-Access-Control-* metadata, and replies to requests
+    # with an Origin the container allows carry Access-Control-* headers (Swift's proxy,
+    # in strict_cors_mode). RGW's Swift API takes CORS from S3 bucket settings only.
+    cors_from_container_metadata: bool
+    # The account quota headers an account POST may not send (403): Swift lets only a
+    # reseller set any of them ("*"); RGW refuses the legacy X-Account-Meta-Quota-Bytes
+    # and takes the others as nothing.
+    account_quota_headers_refused: tuple[str, ...]
+    # A container's X-Container-Meta-Quota-Bytes and -Count are shown back as metadata
+    # (Swift); RGW enforces them as the bucket's quota and does not show them.
+    container_quota_shown_as_metadata: bool
     # The container name rules (minimum length) apply to every request, not only PUT.
     container_name_checked_on_every_request: bool
     # RGW accounts (users) exist from the start; a Swift account is only created by
@@ -266,6 +297,9 @@ class Flavor:
     # is refused by RGW's HTTP front end with a bare 400 (Content-Length: 0 and nothing
     # else), whatever the request; Swift takes it (and stores such metadata names).
     header_names_must_be_tokens: bool
+    # A header line ("Name: value" and CRLF) this long or longer is refused by the HTTP
+    # front end with a bare 400 (Swift's eventlet: max_header_size, 8192); None: no limit.
+    max_header_line: int | None
     # A Content-Length over max_file_size: the status (RGW says 400 EntityTooLarge) and
     # the reply's Content-Type (None: error_content_type).
     too_large_status: int
@@ -283,14 +317,60 @@ class Flavor:
     # deleted: the expirer daemons do not run in the test servers (RGW's runs every
     # 10 minutes by default).
     copy_reads_expired_objects: bool
+    # The latest expiry an object may get: Swift caps X-Delete-At at 9999999999 (its
+    # expirer sorts ten-digit times); None keeps any.
+    max_delete_at: int | None
+    # The latest expiry accepted (later is 400): RGW adds X-Delete-At as nanoseconds to
+    # a 64-bit time, so past 2**64 ns it wraps into the past; and it shows X-Delete-At
+    # as 32-bit seconds (modulo 2**32). None: no such limit, shown as kept.
+    max_delete_at_accepted: int | None
+    delete_at_shown_modulo: int | None
+    # A DELETE with X-If-Delete-At deletes only an object with that expiry (412 else;
+    # 400 when it is not a number), as Swift's object server does.
+    delete_honours_if_delete_at: bool
+    # A copy of a static large object is a second manifest naming the same segments
+    # (RGW), not an object holding the joined content (Swift).
+    copy_keeps_slo_manifest: bool
+    # Likewise a copy of a dynamic large object is its manifest again (RGW), not the
+    # joined segments (Swift).
+    copy_keeps_dlo_manifest: bool
+    # A COPY (or X-Copy-From) with Range copies those bytes only (Swift reads the source
+    # with the client's headers); RGW copies the whole object.
+    copy_honours_range: bool
+    # A DLO manifest's own ETag is the md5 of nothing, whatever its body (RGW).
+    dlo_manifest_etag_is_empty_md5: bool
+    # A DLO GET with an If-Match that holds answers with swob's default type and no
+    # Accept-Ranges (Swift).
+    dlo_if_match_reply_is_untyped: bool
+    # OPTIONS on an account answers 405 (RGW).
+    options_on_account_refused: bool
+    # A GET or HEAD with an Origin the container's X-Container-Meta-Access-Control-Allow-
+    # Origin allows gets Access-Control-Allow-Origin and -Allow-Methods (RGW).
+    cors_on_reads_only: bool
+    # A copy keeps the source's X-Delete-At (Swift's copy middleware takes it over).
+    copy_keeps_delete_at: bool
     delete_of_expired_answers_not_found: bool
     # Container ACLs (X-Container-Read / -Write). RGW keeps them as grants: entries
     # split on spaces too, shown back with referrers first and grantees sorted, and a
     # refusal is 400 InvalidArgument; Swift cleans them in order (clean_acl).
     acl_kept_as_grants: bool
     # The grantee names that mean another project's user: templates over {project}
-    # (its id), {project_name}, {user} (the user id) and {user_name}.
+    # (its id), {project_name}, {user} (the user id) and {user_name}. The name forms are
+    # taken only from a user whose own and project's domain is the default one, on an
+    # account of the default domain (keystoneauth); RGW takes its forms, names included,
+    # whatever the domains.
     acl_grantee_forms: tuple[str, ...]
+    acl_name_grantee_forms: tuple[str, ...]
+    # An ACL entry that names one of the user's roles lets a user of the account's own
+    # project in (keystoneauth).
+    acl_role_names_grant_own_project: bool
+    # The roles that make a token of a project the owner of its account (keystoneauth's
+    # operator_roles); others of the project reach it only through ACLs. None: every
+    # token storage lets in (see accepted_roles) owns its project's account (RGW).
+    operator_roles: frozenset[str] | None
+    # The project's domain, recorded on its account by its own token's first write, is
+    # shown as X-Account-Project-Domain-Id (keystoneauth).
+    records_project_domain_id: bool
     # .r:* also lets everyone list the container (RGW maps it to S3 public-read);
     # Swift lists only with .rlistings.
     referrer_acl_grants_listing: bool
@@ -316,6 +396,18 @@ class Flavor:
     temp_url_disposition_has_filename_star: bool
     temp_url_reply_has_expires: bool
     temp_url_hides_object_metadata: bool
+    # An ISO 8601 temp_url_expires is signed as the Unix time it names (Swift's HMAC is
+    # over the normalized expiry).
+    temp_url_signs_normalized_expiry: bool
+    # A signature may be written <digest>:<base64> (Swift); RGW 16 takes hex only (403).
+    temp_url_base64_signatures: bool
+    # A request a temp URL lets in is cleaned as Swift's tempurl middleware does: writes
+    # naming X-Object-Manifest, X-Symlink-Target or X-Copy-From are refused (400), and
+    # the query keeps only the temp URL's own parameters.
+    temp_url_cleans_requests: bool
+    # The headers a temp URL write may not carry (400): Swift refuses those that would
+    # point at other data; RGW refuses X-Object-Manifest.
+    temp_url_refused_headers: tuple[str, ...]
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
 
@@ -438,6 +530,19 @@ RGW = Flavor(
     error_bodies_follow_format=True,
     slo_marked_in_user_metadata=True,
     slo_segment_etags_checked=False,
+    slo_header_reserved=False,
+    slo_part_numbers=False,
+    segments_read_as_requester=False,
+    dlo_manifest_header_strict=False,
+    dlo_serves_one_range_only=False,
+    dlo_conditions_compare_manifest_etag=True,
+    post_without_manifest_keeps_dlo=True,
+    cors_from_container_metadata=False,
+    container_quota_shown_as_metadata=False,
+    account_quota_headers_refused=(
+        "x-account-meta-quota-bytes",
+        "x-remove-account-meta-quota-bytes",
+    ),
     container_name_checked_on_every_request=True,
     accounts_exist_before_first_write=True,
     max_meta_name_length=80,
@@ -457,12 +562,25 @@ RGW = Flavor(
     object_name_checked_on_every_request=True,
     invalid_utf8_path_is_precondition_failed=False,
     header_names_must_be_tokens=True,
+    max_header_line=None,
     too_large_status=400,
     too_large_content_type=None,
     plain_error_content_type=None,
     copy_path_error_detail="Bad URL",
     manifest_error_has_empty_etag=True,
     copy_reads_expired_objects=True,
+    max_delete_at=None,
+    max_delete_at_accepted=(2**64 - 1) // 10**9,
+    delete_at_shown_modulo=2**32,
+    delete_honours_if_delete_at=False,
+    copy_keeps_slo_manifest=True,
+    copy_keeps_dlo_manifest=True,
+    copy_honours_range=False,
+    dlo_manifest_etag_is_empty_md5=True,
+    dlo_if_match_reply_is_untyped=False,
+    options_on_account_refused=True,
+    cors_on_reads_only=True,
+    copy_keeps_delete_at=False,
     delete_of_expired_answers_not_found=False,
     acl_kept_as_grants=True,
     # The test RGW's users are named by uid; Allas (Keystone) adds its own forms.
@@ -475,6 +593,10 @@ RGW = Flavor(
         "{project_name}:*",
         "*:{user_name}",
     ),
+    acl_name_grantee_forms=(),
+    acl_role_names_grant_own_project=False,
+    operator_roles=None,
+    records_project_domain_id=False,
     referrer_acl_grants_listing=True,
     write_acl_covers_container=True,
     acl_headers_shown_to_owner_only=False,
@@ -488,6 +610,10 @@ RGW = Flavor(
     temp_url_disposition_has_filename_star=False,
     temp_url_reply_has_expires=False,
     temp_url_hides_object_metadata=False,
+    temp_url_signs_normalized_expiry=False,
+    temp_url_base64_signatures=False,
+    temp_url_cleans_requests=False,
+    temp_url_refused_headers=("x-object-manifest",),
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
 )
@@ -527,6 +653,8 @@ SWIFT = Flavor(
             "allow_async_delete": True,
         },
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
+        "account_quotas": {},
+        "container_quotas": {},
         "bulk_delete": {
             "max_deletes_per_request": MAX_DELETES_PER_REQUEST,
             "max_failed_deletes": 1000,
@@ -610,6 +738,16 @@ SWIFT = Flavor(
     error_bodies_follow_format=False,
     slo_marked_in_user_metadata=False,
     slo_segment_etags_checked=True,
+    slo_header_reserved=True,
+    slo_part_numbers=True,
+    segments_read_as_requester=True,
+    dlo_manifest_header_strict=True,
+    dlo_serves_one_range_only=True,
+    dlo_conditions_compare_manifest_etag=False,
+    post_without_manifest_keeps_dlo=False,
+    cors_from_container_metadata=True,
+    container_quota_shown_as_metadata=True,
+    account_quota_headers_refused=("*",),
     container_name_checked_on_every_request=False,
     accounts_exist_before_first_write=False,
     max_meta_name_length=128,
@@ -629,16 +767,43 @@ SWIFT = Flavor(
     object_name_checked_on_every_request=False,
     invalid_utf8_path_is_precondition_failed=True,
     header_names_must_be_tokens=False,
+    max_header_line=8192,
     too_large_status=413,
     too_large_content_type="text/plain",
     plain_error_content_type="text/plain",
     copy_path_error_detail=None,
     manifest_error_has_empty_etag=False,
     copy_reads_expired_objects=False,
+    max_delete_at=9_999_999_999,
+    max_delete_at_accepted=None,
+    delete_at_shown_modulo=None,
+    delete_honours_if_delete_at=True,
+    copy_keeps_slo_manifest=False,
+    copy_keeps_dlo_manifest=False,
+    copy_honours_range=True,
+    dlo_manifest_etag_is_empty_md5=False,
+    dlo_if_match_reply_is_untyped=True,
+    options_on_account_refused=False,
+    cors_on_reads_only=False,
+    copy_keeps_delete_at=True,
     delete_of_expired_answers_not_found=True,
     acl_kept_as_grants=False,
-    # tempauth's groups of a user: its account (with and without AUTH_) and account:user.
-    acl_grantee_forms=("{project}", "AUTH_{project}", "{project}:{user_name}"),
+    # keystoneauth's cross-project grants: <project>:<user>, ids or "*" for either, and
+    # names where the domains allow them.
+    acl_grantee_forms=("{project}:{user}", "{project}:*", "*:{user}", "*:*"),
+    acl_name_grantee_forms=(
+        "{project_name}:{user_name}",
+        "{project_name}:{user}",
+        "{project}:{user_name}",
+        "{project_name}:*",
+        "*:{user_name}",
+    ),
+    acl_role_names_grant_own_project=True,
+    # keystoneauth's operator_roles as an OpenStack cloud sets them for its members
+    # (Swift's own default is admin and swiftoperator): tests/backends/swift.py uses the
+    # same.
+    operator_roles=frozenset({"admin", "swiftoperator", "member"}),
+    records_project_domain_id=True,
     referrer_acl_grants_listing=False,
     write_acl_covers_container=False,
     acl_headers_shown_to_owner_only=True,
@@ -652,6 +817,10 @@ SWIFT = Flavor(
     temp_url_disposition_has_filename_star=True,
     temp_url_reply_has_expires=True,
     temp_url_hides_object_metadata=True,
+    temp_url_signs_normalized_expiry=True,
+    temp_url_base64_signatures=True,
+    temp_url_cleans_requests=True,
+    temp_url_refused_headers=("x-object-manifest", "x-symlink-target", "x-copy-from"),
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
 )

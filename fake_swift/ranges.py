@@ -23,12 +23,15 @@ def parse_ranges(header: str | None, size: int, rgw_style: bool) -> Ranges | str
     return _rgw_range(header, size) if rgw_style else _swift_ranges(header, size)
 
 
-def _swift_ranges(header: str, size: int) -> Ranges | str | None:
-    """swob.Range: any invalid spec voids the header; unsatisfiable specs are dropped."""
+RangeSpecs = list[tuple[int | None, int | None]]
+
+
+def swift_range_specs(header: str) -> RangeSpecs | None:
+    """swob.Range's parse: (first, last) pairs, either may be None; None when invalid."""
     value = header.replace(" ", "")
     if not value.lower().startswith("bytes="):
         return None
-    specs: list[tuple[int | None, int | None]] = []
+    specs: RangeSpecs = []
     for spec in value[len("bytes=") :].split(","):
         first, dash, last = spec.partition("-")
         if not dash:
@@ -45,6 +48,11 @@ def _swift_ranges(header: str, size: int) -> Ranges | str | None:
         ):
             return None
         specs.append((start, end))
+    return specs
+
+
+def satisfiable_ranges(specs: RangeSpecs, size: int) -> Ranges:
+    """The (start, stop) pairs of ``specs`` that an object of ``size`` bytes satisfies."""
     ranges: Ranges = []
     for start, end in specs:
         if start is None:
@@ -52,6 +60,15 @@ def _swift_ranges(header: str, size: int) -> Ranges | str | None:
                 ranges.append((max(size - end, 0), size))
         elif start < size:
             ranges.append((start, size if end is None else min(end + 1, size)))
+    return ranges
+
+
+def _swift_ranges(header: str, size: int) -> Ranges | str | None:
+    """swob.Range: any invalid spec voids the header; unsatisfiable specs are dropped."""
+    specs = swift_range_specs(header)
+    if specs is None:
+        return None
+    ranges = satisfiable_ranges(specs, size)
     if not ranges or len(ranges) > MAX_RANGES:
         return UNSATISFIABLE
     overlaps = sum(

@@ -7,6 +7,7 @@ be read after the lock is released.
 
 from __future__ import annotations
 
+import base64
 import bisect
 import contextlib
 import dataclasses
@@ -159,18 +160,53 @@ class BodyStore:
 
 @dataclass(frozen=True)
 class SloSegment:
-    """One entry of a static large object's manifest."""
+    """One entry of a static large object's manifest: an object (or the bytes ``range``
+    of it), or bytes given in the manifest itself (``data``, base64)."""
 
     container: str
     name: str
-    etag: str
-    size: int
+    etag: str  # the segment's ETag, as HEAD showed it (an SLO's ETag for a sub-manifest)
+    size: int  # the whole segment object's size
     content_type: str
     last_modified: float
+    # "first-last" (inclusive), when only those bytes of the object are used.
+    range: str | None = None
+    data: str | None = None
+    # The segment is itself a static large object's manifest.
+    sub_slo: bool = False
 
     @property
     def path(self) -> str:
         return f"/{self.container}/{self.name}"
+
+    @property
+    def raw_data(self) -> bytes:
+        return base64.b64decode(self.data or "")
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """The bytes of the segment object used: (start, stop), stop exclusive."""
+        if self.range is None:
+            return 0, self.size
+        first, _, last = self.range.partition("-")
+        return int(first), int(last) + 1
+
+    @property
+    def length(self) -> int:
+        """How many bytes the segment adds to the large object."""
+        if self.data is not None:
+            return len(self.raw_data)
+        start, stop = self.bounds
+        return stop - start
+
+    @property
+    def etag_token(self) -> str:
+        """What the segment adds to the large object's ETag (Swift's SLO ETag)."""
+        if self.data is not None:
+            return hashlib.md5(self.raw_data).hexdigest()
+        if self.range is not None:
+            return f"{self.etag}:{self.range};"
+        return self.etag
 
 
 @dataclass
@@ -200,14 +236,14 @@ class StoredObject:
     @property
     def slo_etag(self) -> str:
         """md5 of the segments' md5s, as Swift computes a static large object's ETag."""
-        joined = "".join(segment.etag for segment in self.slo_segments or ())
+        joined = "".join(segment.etag_token for segment in self.slo_segments or ())
         return hashlib.md5(joined.encode("ascii")).hexdigest()
 
     @property
     def content_length(self) -> int:
         """The size a GET answers with: the segments' total for a static large object."""
         if self.slo_segments is not None:
-            return sum(segment.size for segment in self.slo_segments)
+            return sum(segment.length for segment in self.slo_segments)
         return self.size
 
     @property
@@ -296,6 +332,9 @@ class Account:
     # False until the first write (a container made, metadata set): in Swift only
     # that creates the account's database.
     written: bool = False
+    # The domain of the project that owns it, as its own token's first write recorded
+    # it (keystoneauth keeps it in the account's system metadata).
+    project_domain_id: str | None = None
 
     @property
     def object_count(self) -> int:
@@ -698,6 +737,7 @@ class FakeState:
             "project_id": account.project_id,
             "created": account.created,
             "written": account.written,
+            "project_domain_id": account.project_domain_id,
             "metadata": account.metadata,
             "containers": [
                 {
@@ -738,6 +778,7 @@ class FakeState:
             raw["created"],
             raw.get("metadata", {}),
             written=raw.get("written", True),
+            project_domain_id=raw.get("project_domain_id"),
         )
         for raw_container in raw.get("containers", []):
             container = Container(

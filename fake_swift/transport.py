@@ -14,7 +14,7 @@ import responses
 from .faults import Faults, reason_phrase, sleep
 from .messages import Reply, Request
 
-METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE", "COPY")
+METHODS = ("GET", "HEAD", "PUT", "POST", "DELETE", "COPY", "OPTIONS")
 AUTH_HOST, AUTH_PORT = "pouta.csc.fi", 5001
 STORAGE_HOST = "a3s.fi"
 # Request bodies up to this size stay in responses' call log (logins, manifests, bulk

@@ -219,8 +219,15 @@ def _real_server(tmp_path_factory, name: str):
         from backends.allas import allas_missing as missing
         from backends.allas import running_allas as running
     else:
-        from backends.swift import running_swift as running
-        from backends.swift import swift_missing as missing
+        # OpenStack Swift as a cloud runs it for Keystone users, as the fake's swift
+        # flavor answers: tokens from a real Keystone, keystoneauth's ACLs.
+        from backends.keystone import keystone_missing
+        from backends.swift import running_swift_with_keystone as running
+        from backends.swift import swift_missing
+
+        def missing():
+            return swift_missing() or keystone_missing()
+
     reason = missing()
     if reason:
         if os.environ.get("CI"):

@@ -23,8 +23,9 @@ from fake_swift.conformance import CASES, differences, observe
 @pytest.mark.parametrize("server", list(FLAVOR_OF))
 @pytest.mark.parametrize("case", list(CASES))
 def test_fake_answers_as_the_real_server(case, server, request):
-    real = observe(CASES[case], request.getfixturevalue(f"{server}_server"))
-    with mock_allas(flavor=FLAVOR_OF[server]) as allas:
-        fake = observe(CASES[case], fake_server(allas))
+    flavor = FLAVOR_OF[server]
+    real = observe(CASES[case], request.getfixturevalue(f"{server}_server"), flavor)
+    with mock_allas(flavor=flavor) as allas:
+        fake = observe(CASES[case], fake_server(allas), flavor)
     found = differences(real, fake)
     assert not found, "the fake differs from the real server:\n" + "\n".join(found)

@@ -132,8 +132,9 @@ def _call(allas: MockAllas, method: str, path: str, user: str | None = "John", *
     ["{project}", "{project}:*", "{project}:{user}", "AUTH_{project}", "{project_name}:*"],
 )
 def test_read_grant_forms(allas: MockAllas, request: pytest.FixtureRequest, form: str) -> None:
-    """RGW (Allas) takes Keystone's <project id>:* and <project id>:<user id> forms;
-    Swift's tempauth takes the account alone or as AUTH_<account>."""
+    """RGW (Allas) takes Keystone's <project id>:* and <project id>:<user id> forms and
+    the bare project id; Swift's keystoneauth only <project>:<user> forms (ids, names in
+    the default domain, or "*"), never the bare account."""
     flavor = request.node.callspec.params["allas"]
     other = allas._user("Other")
     grantee = form.format(
@@ -144,7 +145,7 @@ def test_read_grant_forms(allas: MockAllas, request: pytest.FixtureRequest, form
     got = _call(allas, "GET", "shared/o", user="Other").status_code
     taken = {
         "rgw": {"{project}", "{project}:*", "{project}:{user}", "{project_name}:*"},
-        "swift": {"{project}", "AUTH_{project}"},
+        "swift": {"{project}:*", "{project}:{user}", "{project_name}:*"},
     }[flavor]
     assert got == (200 if form in taken else 403)
 
@@ -152,7 +153,7 @@ def test_read_grant_forms(allas: MockAllas, request: pytest.FixtureRequest, form
 def test_swift_hides_acls_and_keys_from_others(allas: MockAllas, request) -> None:
     flavor = request.node.callspec.params["allas"]
     headers = {
-        "X-Container-Read": project_id_for("project_2999"),
+        "X-Container-Read": f"{project_id_for('project_2999')}:*",
         "X-Container-Meta-Temp-URL-Key": "secret",
     }
     _call(allas, "PUT", "shared", headers=headers)

@@ -307,8 +307,10 @@ def shared_bucket(backend):
 
 
 def other_id(backend) -> str:
-    """The other account's bare id: the grantee a plain RGW and Swift's tempauth take."""
-    return backend.other.storage_url.rsplit("/AUTH_", 1)[-1]
+    """The other project as a grantee: its bare id for RGW (plain or with Keystone, as
+    Allas), ``<id>:*`` (any of its users) for Swift's keystoneauth."""
+    project = backend.other.storage_url.rsplit("/AUTH_", 1)[-1]
+    return f"{project}:*" if backend.name == "swift" else project
 
 
 def as_other(backend, method: str, path: str, data: bytes | None = None) -> int:

@@ -31,6 +31,16 @@ from .cases_core import (
     short_container_name,
     storage_policies,
 )
+from .cases_proxy import (
+    account_quotas,
+    container_quotas,
+    copy_details,
+    dlo_manifests,
+    expiry_details,
+    options_and_cors,
+    slo_ranges,
+    temp_url_details,
+)
 from .cases_sharing import container_acls, temp_urls
 from .cases_surface import (
     account_listing_formats,
@@ -79,4 +89,12 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "slo_limits": slo_limits,
     "container_acls": container_acls,
     "temp_urls": temp_urls,
+    "slo_ranges": slo_ranges,
+    "dlo_manifests": dlo_manifests,
+    "temp_url_details": temp_url_details,
+    "copy_details": copy_details,
+    "expiry_details": expiry_details,
+    "options_and_cors": options_and_cors,
+    "account_quotas": account_quotas,
+    "container_quotas": container_quotas,
 }

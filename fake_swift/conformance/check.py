@@ -221,7 +221,7 @@ class Check:
     ) -> Outcome:
         """Run case ``name`` on ``target``; with ``tidy``, remove what it made afterwards."""
         unique = f"{self.run_prefix}{list(CASES).index(name):02d}"
-        probe = GuardedProbe(target, unique, baselines)
+        probe = GuardedProbe(target, unique, baselines, self.flavor)
         try:
             CASES[name](probe)
             return Outcome(records=[probe.settle(record) for record in probe.records])

@@ -96,8 +96,14 @@ class GuardedProbe(Probe):
     ``baselines`` holds each account's metadata before the check ("main", "other").
     """
 
-    def __init__(self, server: Target, unique: str, baselines: dict[str, dict[str, str]]):
-        super().__init__(server, unique)
+    def __init__(
+        self,
+        server: Target,
+        unique: str,
+        baselines: dict[str, dict[str, str]],
+        flavor: str = "rgw",
+    ):
+        super().__init__(server, unique, flavor)
         self.baselines = baselines
         # Buckets of other names that did not exist when the case first named them.
         self.foreign: dict[str, set[str]] = {"main": set(), "other": set()}

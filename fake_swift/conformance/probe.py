@@ -85,9 +85,10 @@ LISTING_TIMES = {
 class Probe:
     """Sends requests to one server and records what a client would read."""
 
-    def __init__(self, server: Server, unique: str) -> None:
+    def __init__(self, server: Server, unique: str, flavor: str = "rgw") -> None:
         self.server = server
         self.unique = unique
+        self.flavor = flavor  # what the server answers as: "rgw" or "swift"
         self.records: list[dict] = []
         # Values that differ from run to run by nature, each shown as its placeholder
         # in every record once the case has run (see ``observe``).
@@ -221,6 +222,10 @@ class Probe:
                 shown[name] = self.text(value)
         return shown
 
+    def account_name(self, account: str = "main") -> str:
+        """An account as the *-Account headers name it: AUTH_<id>."""
+        return "AUTH_" + self.url(account=account).rsplit("/AUTH_", 1)[-1]
+
     def other_id(self) -> str:
         """The other account's id: "other" on Swift, a uid or project id elsewhere."""
         return self.url(account="other").rsplit("/AUTH_", 1)[-1]
@@ -322,8 +327,8 @@ def header_format(kind: str, value: str | None) -> str | None:
     return "present"
 
 
-def observe(case: Callable[[Probe], None], server: Server) -> list[dict]:
-    probe = Probe(server, unique=f"conf{uuid.uuid4().hex[:8]}")
+def observe(case: Callable[[Probe], None], server: Server, flavor: str = "rgw") -> list[dict]:
+    probe = Probe(server, unique=f"conf{uuid.uuid4().hex[:8]}", flavor=flavor)
     case(probe)
     return [probe.settle(record) for record in probe.records]
 

@@ -55,6 +55,8 @@ class AccountController(Layer):
                 headers.update({f"{policy}-{k}": str(v) for k, v in counts.items()})
             headers["X-Timestamp"] = x_timestamp(account.created)
             headers["Accept-Ranges"] = "bytes"
+            if account.project_domain_id is not None:
+                headers["X-Account-Project-Domain-Id"] = account.project_domain_id
             for key, value in account.metadata.items():
                 headers[meta_header_name("X-Account-Meta-", key)] = value
         return headers

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from ..access import AclError, Requester, acl_allows, clean_acl
 from ..messages import Reply, Request
-from ..state import Container, Token
-from .common import ACCESS, Access, Layer, Refusal, target_of
+from ..state import DEFAULT_DOMAIN_ID, Container, Token
+from .common import ACCESS, AUTHORIZE, TEMP_URL_SCOPE, Access, Layer, Refusal, target_of
 
 # Headers only the owner of a container is shown (Swift).
 OWNER_ONLY_HEADERS = (
@@ -51,16 +51,29 @@ class AuthMiddleware(Layer):
         self._checked_tokens: set[str] = set()
 
     def handle(self, request: Request) -> Reply:
-        access = request.environ.get(ACCESS)
-        if access is None:  # not let in by a temp URL
-            holder, owner = self._authorize(request)
-            access = Access(self.state.account(holder), owner=owner)
-            request.environ[ACCESS] = access
+        request.environ[AUTHORIZE] = self.authorize
+        access = request.environ[ACCESS] = self.authorize(request)
         reply = self.app(request)
         if not access.owner and self.flavor.acl_headers_shown_to_owner_only:
             for name in OWNER_ONLY_HEADERS:
                 reply.headers.pop(name, None)
         return reply
+
+    def authorize(self, request: Request) -> Access:
+        """Whose account ``request`` works on and in what right; a refusal when it may not.
+        A request let in by a temp URL stays inside what the URL's key reaches."""
+        scope = request.environ.get(TEMP_URL_SCOPE)
+        if scope is not None:
+            project_id, container_name = scope
+            target = target_of(request)
+            if target.project_id != project_id or container_name not in (
+                None,
+                target.container,
+            ):
+                raise Refusal(self.error(401, "AccessDenied"))
+            return Access(self.state.account(project_id), owner=False)
+        holder, owner = self._authorize(request)
+        return Access(self.state.account(holder), owner=owner)
 
     def _authorize(self, request: Request) -> tuple[str, bool]:
         """Whose account the request works on, and whether as its owner; a refusal when
@@ -77,11 +90,12 @@ class AuthMiddleware(Layer):
             accepted = self.flavor.accepted_roles
             if token is None or (accepted is not None and not accepted & set(token.roles)):
                 raise Refusal(self.error(401, "AccessDenied"))
-            requester = self._requester(token.user_id, token.project_id)
+            requester = self._requester(token)
         holder = target.project_id
         if container_name and self.flavor.container_names_are_global:
             holder = self.state.container_owner(container_name) or target.project_id
-        if requester is not None and requester.project_id == holder:
+        if requester is not None and requester.project_id == holder and self._operates(requester):
+            self._record_domain(request, requester, holder)
             return holder, True
         if not container_name:
             raise self._denied(requester)
@@ -123,16 +137,55 @@ class AuthMiddleware(Layer):
             container = self.state.accounts[holder].containers[container_name]
             return bool(container.read_acl or container.write_acl)
 
-    def _requester(self, user_id: str, project_id: str | None) -> Requester:
+    def _record_domain(self, request: Request, requester: Requester, holder: str) -> None:
+        """keystoneauth records the project's domain on the account when the project's
+        own token creates or updates it (a POST or PUT of it, or a container PUT)."""
+        if not self.flavor.records_project_domain_id:
+            return
+        target = target_of(request)
+        if target.object or request.method not in ("PUT", "POST"):
+            return
+        if target.container and request.method != "PUT":
+            return
+        account = self.state.account(holder)
         with self.state.lock:
-            user = self.state.users.get(user_id)
-            project = self.state.projects.get(project_id or "")
+            if account.project_domain_id is None:
+                account.project_domain_id = requester.project_domain_id
+
+    def _operates(self, requester: Requester) -> bool:
+        """Whether a token of the account's own project owns it (keystoneauth's
+        operator_roles; RGW: any role it lets in)."""
+        roles = self.flavor.operator_roles
+        return roles is None or bool(roles & set(requester.roles))
+
+    def _requester(self, token: Token) -> Requester:
+        with self.state.lock:
+            user = self.state.users.get(token.user_id)
+            project = self.state.projects.get(token.project_id or "")
         return Requester(
-            project_id=project_id or "",
+            project_id=token.project_id or "",
             project_name=project.name if project else "",
-            user_id=user_id,
+            user_id=token.user_id,
             user_name=user.name if user else "",
+            user_domain_id=user.domain_id if user else "",
+            project_domain_id=project.domain_id if project else "",
+            roles=token.roles,
         )
+
+    def _grantee_forms(self, requester: Requester | None, holder: str) -> tuple[str, ...]:
+        """The grantee forms that name ``requester``: ids always, names only where
+        keystoneauth allows them (user and projects in the default domain)."""
+        forms = self.flavor.acl_grantee_forms
+        if requester is None or not self.flavor.acl_name_grantee_forms:
+            return forms
+        if {requester.user_domain_id, requester.project_domain_id} != {DEFAULT_DOMAIN_ID}:
+            return forms
+        if requester.project_id != holder:
+            with self.state.lock:
+                project = self.state.projects.get(holder)
+            if project is None or project.domain_id != DEFAULT_DOMAIN_ID:
+                return forms
+        return forms + self.flavor.acl_name_grantee_forms
 
     def _denied(self, requester: Requester | None) -> Refusal:
         if requester is None:
@@ -164,7 +217,7 @@ class AuthMiddleware(Layer):
             if self.flavor.container_names_are_global:
                 raise Refusal(self.error(409, "BucketAlreadyExists"))
             raise self._denied(requester)
-        forms = self.flavor.acl_grantee_forms
+        forms = self._grantee_forms(requester, holder)
         referer = request.headers.get("referer")
         if method in ("GET", "HEAD"):
             acl, listing = read_acl, not object_name
@@ -175,5 +228,9 @@ class AuthMiddleware(Layer):
         else:
             raise self._denied(requester)
         grants_listing = self.flavor.referrer_acl_grants_listing
-        if not acl_allows(acl, requester, forms, referer, listing, grants_listing):
+        roles = frozenset()
+        if requester is not None and requester.project_id == holder:
+            if self.flavor.acl_role_names_grant_own_project:
+                roles = frozenset(requester.roles)
+        if not acl_allows(acl, requester, forms, referer, listing, grants_listing, roles):
             raise self._denied(requester)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.utils import formatdate
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ..flavors import MAX_OBJECT_NAME_LENGTH, Flavor
 from ..listings import LimitError, listing_limit, listing_type
@@ -85,6 +85,39 @@ class Refusal(Exception):
         self.reply = reply
         # Sent as it is: the HTTP front end (not the storage service) refused the request.
         self.bare = bare
+
+
+# A callable the auth middleware leaves for middlewares below it: it decides on a request
+# they are about to send as the client's own (a large object's segments), and returns
+# its Access or raises a Refusal.
+AUTHORIZE = "fake_swift.authorize"
+# Set by the temp URL middleware: the (project, container) its key reaches; container
+# None for an account's key. Requests sent on its behalf must stay inside.
+TEMP_URL_SCOPE = "fake_swift.temp_url_scope"
+# The object a GET or HEAD read (the copy middleware reads its source through them).
+SOURCE_OBJECT = "fake_swift.source_object"
+# Set on the copy middleware's read of its source: objects past their X-Delete-At are
+# still read on the flavors whose copies read them.
+COPY_SOURCE = "fake_swift.copy_source"
+
+
+def subrequest(
+    request: Request,
+    method: str,
+    target: Target,
+    headers: dict[str, str],
+    query: dict[str, str] | None = None,
+    body: Iterable[bytes] = (),
+) -> Request:
+    """A request a middleware sends down the pipeline on behalf of ``request``: the same
+    environ (a temp URL's access goes with it) for another target."""
+    path = API_PREFIX + "/".join(
+        quote(part, safe="")
+        for part in (f"AUTH_{target.project_id}", target.container, target.object)
+    )
+    environ = {key: value for key, value in request.environ.items() if key != SOURCE_OBJECT}
+    environ[TARGET] = target
+    return Request(method, path, dict(query or {}), dict(headers), body, environ)
 
 
 def target_of(request: Request) -> Target:
@@ -223,6 +256,30 @@ class Layer:
         if obj is None or (obj.expired() and not expired_ok):
             raise self.not_found("object")
         return obj
+
+    def target_object(self, request: Request) -> StoredObject:
+        """The object a GET or HEAD names (404 when there is none), remembered in the
+        request's environ for the middleware that sent it."""
+        target = target_of(request)
+        expired_ok = (
+            request.environ.get(COPY_SOURCE, False) and self.flavor.copy_reads_expired_objects
+        )
+        account = access_of(request).account
+        obj = self.object(account, target.container, target.object, expired_ok)
+        request.environ[SOURCE_OBJECT] = obj
+        return obj
+
+    def authorized(self, request: Request, method: str, target: Target) -> Access:
+        """Access for a request sent on behalf of ``request`` (same token, Referer):
+        ``method`` on ``target``; a refusal when the client may not."""
+        headers = {
+            name: value
+            for name, value in request.headers.items()
+            if name in ("x-auth-token", "x-storage-token", "referer")
+        }
+        sub = subrequest(request, method, target, headers)
+        sub.environ.pop(ACCESS, None)
+        return request.environ[AUTHORIZE](sub)
 
     # names
 

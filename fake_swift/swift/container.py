@@ -12,6 +12,9 @@ from ..state import Account, Container, StoredObject
 from .auth import apply_acls, sent_acls
 from .common import Layer, Refusal, access_of, http_date, target_of, x_timestamp
 
+# The metadata names of a container's quota (see quotas.py).
+QUOTA_KEYS = ("quota-bytes", "quota-count")
+
 
 class ContainerController(Layer):
     """Containers, as the container servers keep them."""
@@ -43,6 +46,8 @@ class ContainerController(Layer):
             if self.flavor.storage_class:
                 headers["X-Storage-Class"] = self.flavor.storage_class
             for key, value in container.metadata.items():
+                if key in QUOTA_KEYS and not self.flavor.container_quota_shown_as_metadata:
+                    continue  # RGW keeps a bucket's quota apart from its metadata
                 headers[meta_header_name("X-Container-Meta-", key)] = value
             if container.read_acl:
                 headers["X-Container-Read"] = container.read_acl
@@ -78,7 +83,8 @@ class ContainerController(Layer):
     def _check_storage_policy(self, request: Request) -> None:
         """A container PUT may name the one storage policy there is, and no other."""
         policy = request.headers.get("x-storage-policy")
-        if policy is not None and policy != self.flavor.storage_policy:
+        # An empty one asks for the default, as none does.
+        if policy and policy != self.flavor.storage_policy:
             if self.s3:
                 raise Refusal(self.error(400, "InvalidLocationConstraint"))
             reply = self.error(

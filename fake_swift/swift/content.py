@@ -13,10 +13,11 @@ CHUNK_SIZE = 65536
 
 @dataclass(frozen=True)
 class Part:
-    """A piece of an object's content: a stored body and its size."""
+    """A piece of an object's content: ``size`` bytes of a stored body from ``offset``."""
 
     body: Body
     size: int
+    offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,30 @@ def plain_content(obj: StoredObject) -> Content:
     return Content([Part(obj.body, obj.size)], obj.size, obj.etag, {})
 
 
+def slice_parts(parts: list[Part], start: int, stop: int) -> list[Part]:
+    """The parts that hold bytes ``start``..``stop`` of ``parts`` joined."""
+    sliced: list[Part] = []
+    offset = 0
+    for part in parts:
+        part_start, part_stop = offset, offset + part.size
+        offset = part_stop
+        if part_stop <= start or part_start >= stop:
+            continue
+        skip = max(start - part_start, 0)
+        size = min(stop, part_stop) - part_start - skip
+        sliced.append(Part(part.body, size, part.offset + skip))
+    return sliced
+
+
 def open_content(parts: list[Part]):
     """The body of a full GET: the stored bytes, an open file, or joined chunks."""
-    if len(parts) == 1:
-        body = parts[0].body
-        if isinstance(body, MemoryBody):
-            return body.data
-        return body.open()
+    if len(parts) == 1 and parts[0].offset == 0:
+        part = parts[0]
+        if isinstance(part.body, MemoryBody):
+            if len(part.body.data) == part.size:
+                return part.body.data
+        elif part.body.path.stat().st_size == part.size:
+            return part.body.open()
     return iter_parts(parts)
 
 
@@ -57,7 +75,7 @@ def iter_parts(parts: list[Part], start: int = 0, stop: int | None = None) -> It
         skip = max(start - part_start, 0)
         remaining = min(stop, part_stop) - part_start - skip
         with part.body.open() as file:
-            file.seek(skip)
+            file.seek(part.offset + skip)
             while remaining > 0:
                 chunk = file.read(min(CHUNK_SIZE, remaining))
                 if not chunk:

@@ -5,6 +5,7 @@ other middlewares' requests are answered before they get here.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from dataclasses import dataclass
@@ -54,14 +55,43 @@ def delete_at_of(layer: Layer, request: Request) -> float | None:
         except ValueError:
             raise Refusal(layer.plain_error(f"Non-integer {shown}")) from None
         moment = now + value if relative else value
-        if (value < 0) if relative else (value < now):
+        longest = layer.flavor.max_delete_at_accepted
+        in_past = value < 0 if relative else value < now
+        # RGW: a time it cannot hold in nanoseconds wraps into the past.
+        too_late = longest is not None and moment > longest
+        if in_past or too_late:
             raise Refusal(layer.plain_error(f"{shown} in past"))
+        if layer.flavor.max_delete_at is not None:
+            moment = min(moment, layer.flavor.max_delete_at)
         return float(math.floor(moment))
     return None
 
 
+def check_put_if_none_match(layer: Layer, request: Request) -> None:
+    """Swift's PUT If-None-Match: only "*", refused (412) when the object exists."""
+    if request.headers["if-none-match"].strip() != "*":
+        raise Refusal(layer.error(400, "InvalidArgument", "If-None-Match only supports *"))
+    target = target_of(request)
+    with layer.state.lock:
+        container = access_of(request).account.containers.get(target.container)
+        exists = container is not None and target.object in container.objects
+    if exists:
+        raise Refusal(layer.error(412, "PreconditionFailed"))
+
+
 class ObjectController(Layer):
     """Objects as the object servers keep them."""
+
+    def _if_delete_at(self, request: Request) -> int | None:
+        """X-If-Delete-At of a DELETE: the expiry the object must have (Swift)."""
+        raw = request.headers.get("x-if-delete-at")
+        if raw is None or not self.flavor.delete_honours_if_delete_at:
+            return None
+        try:
+            return math.floor(float(raw))
+        except ValueError:
+            detail = "Bad X-If-Delete-At header value"
+            raise Refusal(self.error(400, "InvalidArgument", detail)) from None
 
     def handle(self, request: Request) -> Reply:
         handler = {
@@ -80,13 +110,17 @@ class ObjectController(Layer):
         target = target_of(request)
         account = access_of(request).account
         if self.flavor.put_honours_if_none_match and request.headers.get("if-none-match"):
-            self._check_put_if_none_match(request)
+            check_put_if_none_match(self, request)
         max_size = self.flavor.max_file_size
         self.check_length(request, max_size)
         try:
             body, size, md5 = self.state.bodies.write(request.body, max_size)
         except EntityTooLarge:
             return self.error(413, "EntityTooLarge")
+        manifest = request.headers.get("x-object-manifest")
+        etag = md5
+        if manifest is not None and self.flavor.dlo_manifest_etag_is_empty_md5:
+            etag = hashlib.md5(b"").hexdigest()  # RGW: a DLO manifest's ETag, whatever its body
         if checks.late_problem is not None:
             self.state.bodies.discard(body)
             return self.metadata_error(checks.late_problem, md5)
@@ -98,7 +132,7 @@ class ObjectController(Layer):
             name=target.object,
             body=body,
             size=size,
-            etag=md5,
+            etag=etag,
             content_type=self.content_type(request, target.object),
             last_modified=time.time(),
             metadata=object_metadata(request.headers),
@@ -107,23 +141,13 @@ class ObjectController(Layer):
             delete_at=checks.delete_at,
         )
         self.store(account, target.container, obj)
-        return Reply(201, self.written_headers(obj, md5))
-
-    def _check_put_if_none_match(self, request: Request) -> None:
-        """Swift's PUT If-None-Match: only "*", refused (412) when the object exists."""
-        if request.headers["if-none-match"].strip() != "*":
-            raise Refusal(self.error(400, "InvalidArgument", "If-None-Match only supports *"))
-        target = target_of(request)
-        with self.state.lock:
-            container = access_of(request).account.containers.get(target.container)
-            exists = container is not None and target.object in container.objects
-        if exists:
-            raise Refusal(self.error(412, "PreconditionFailed"))
+        return Reply(201, self.written_headers(obj, etag))
 
     def get(self, request: Request) -> Reply:
-        target = target_of(request)
-        obj = self.object(access_of(request).account, target.container, target.object)
-        return reads.serve(self, request, obj, plain_content(obj))
+        obj = self.target_object(request)
+        # A DLO's manifest (?multipart-manifest=get) names its segments still.
+        extra = {"X-Object-Manifest": obj.dlo_manifest} if obj.dlo_manifest else None
+        return reads.serve(self, request, obj, plain_content(obj), extra=extra)
 
     def post(self, request: Request) -> Reply:
         target = target_of(request)
@@ -138,6 +162,9 @@ class ObjectController(Layer):
             obj.delete_at = delete_at  # a POST without X-Delete-At removes it
             obj.metadata = object_metadata(request.headers)
             obj.extra_headers = kept_headers(request.headers)
+            manifest = request.headers.get("x-object-manifest")
+            if manifest is not None or not self.flavor.post_without_manifest_keeps_dlo:
+                obj.dlo_manifest = manifest  # X-Object-Manifest is kept as metadata is
             if request.headers.get("content-type"):
                 obj.content_type = request.headers["content-type"]
             obj.last_modified = time.time()
@@ -145,8 +172,14 @@ class ObjectController(Layer):
 
     def delete(self, request: Request) -> Reply:
         target = target_of(request)
+        if_delete_at = self._if_delete_at(request)
         container = self.container(access_of(request).account, target.container)
         with self.state.lock:
+            current = container.objects.get(target.object)
+            if current is not None and if_delete_at is not None:
+                if math.floor(current.delete_at or 0) != if_delete_at:
+                    detail = "X-If-Delete-At and X-Delete-At do not match"
+                    raise Refusal(self.error(412, "PreconditionFailed", detail))
             removed = container.pop(target.object)
         if removed is None:
             raise self.not_found("object")

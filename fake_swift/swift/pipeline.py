@@ -3,17 +3,21 @@ then one middleware per concern, then the account, container and object controll
 
     front end   the HTTP server's own refusals; ids, error formats, lengths
     router      /info; the account, container and object a path names
+    cors        OPTIONS, and CORS headers       (cors.py)
     tempurl     temp URL signatures             (tempurl.py)
+    copy        COPY and X-Copy-From            (copy.py)
     auth        tokens and ACLs                 (auth.py)
     bulk        ?bulk-delete                    (bulk.py)
-    copy        COPY and X-Copy-From            (copy.py)
+    quotas      account and container quotas    (quotas.py)
     slo         static large objects            (slo.py)
     dlo         dynamic large objects           (dlo.py)
     controllers account.py, container.py, obj.py
 
 Each stage answers what is its own and hands the rest to the next (``app``); what they
 learn about a request (its target, whose account it works on) travels in
-``Request.environ``. Where RGW and Swift differ the stages ask the flavor.
+``Request.environ``. A middleware that needs other requests made (a copy's GET and PUT)
+sends them down the pipeline as the client's own, so that auth decides on each. Where RGW
+and Swift differ the stages ask the flavor.
 """
 
 from __future__ import annotations
@@ -33,8 +37,10 @@ from .common import API_PREFIX, TARGET, Layer, Refusal, Shared, Target, level, t
 from .container import ContainerController
 from .content import Content, plain_content
 from .copy import CopyMiddleware
+from .cors import CorsMiddleware
 from .dlo import DloMiddleware
 from .obj import ObjectController
+from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
 from .tempurl import TempUrlMiddleware
 
@@ -52,11 +58,13 @@ class Swift:
         controllers = Controllers(shared)
         self._dlo = DloMiddleware(shared, controllers)
         self._slo = SloMiddleware(shared, self._dlo)
-        copy = CopyMiddleware(shared, self._slo)
-        bulk = BulkMiddleware(shared, copy)
+        quotas = QuotaMiddleware(shared, self._slo)
+        bulk = BulkMiddleware(shared, quotas)
         auth = AuthMiddleware(shared, bulk)
-        tempurl = TempUrlMiddleware(shared, auth)
-        self._app = Router(shared, tempurl)
+        copy = CopyMiddleware(shared, auth)
+        tempurl = TempUrlMiddleware(shared, copy)
+        cors = CorsMiddleware(shared, tempurl)
+        self._app = Router(shared, cors)
 
     def _resolve(self, account: Account, obj: StoredObject, depth: int) -> Content:
         if obj.slo_segments is not None:
@@ -71,6 +79,13 @@ class Swift:
             _TOKEN.fullmatch(name) for name in request.headers
         ):
             # The HTTP front end refuses it: a bare 400, no body, no ids.
+            return Reply(400, {"Content-Length": "0"})
+        longest = self.flavor.max_header_line
+        if longest is not None and any(
+            len(name) + len(value.encode() if isinstance(value, str) else value) + 4 >= longest
+            for name, value in request.headers.items()
+        ):
+            # eventlet's "400 Header Line Too Long" under Swift's proxy: bare as well.
             return Reply(400, {"Content-Length": "0"})
         try:
             reply = self._app(request)

@@ -18,8 +18,19 @@ from .common import Layer, Refusal, http_date, stored_object_headers, x_timestam
 from .content import Content, iter_parts, open_content
 
 
-def serve(layer: Layer, request: Request, obj: StoredObject, content: Content) -> Reply:
-    """The reply to a GET or HEAD of ``obj`` whose content is ``content``."""
+def serve(
+    layer: Layer,
+    request: Request,
+    obj: StoredObject,
+    content: Content,
+    part: tuple[int, int] | None = None,
+    extra: dict[str, str] | None = None,
+    compared_etag: str | None = None,
+) -> Reply:
+    """The reply to a GET or HEAD of ``obj`` whose content is ``content``. ``part``: the
+    bytes (start, stop) of one part of a large object, served as a range even to a HEAD;
+    ``extra``: headers to add; ``compared_etag``: what If-Match and If-None-Match compare
+    with, when not the ETag served."""
     flavor = layer.flavor
     headers = {
         "Content-Type": layer.shown_content_type(obj),
@@ -27,10 +38,14 @@ def serve(layer: Layer, request: Request, obj: StoredObject, content: Content) -
         **stored_object_headers(obj),
         **content.headers,
         **{k.title(): v for k, v in obj.extra_headers.items()},
+        **(extra or {}),
     }
     if obj.delete_at is not None:
-        headers["X-Delete-At"] = str(int(obj.delete_at))
-    compared = content.etag.strip('"')
+        shown = int(obj.delete_at)
+        if flavor.delete_at_shown_modulo is not None:  # RGW shows 32-bit seconds
+            shown %= flavor.delete_at_shown_modulo
+        headers["X-Delete-At"] = str(shown)
+    compared = compared_etag or content.etag.strip('"')
     if obj.is_slo and flavor.slo_conditions_compare_listed_hash:
         compared = obj.etag
     failed = failed_condition(layer, request, compared, obj.last_modified)
@@ -55,6 +70,8 @@ def serve(layer: Layer, request: Request, obj: StoredObject, content: Content) -
     ranges = parse_ranges(range_header, content.size, flavor.range_header_style == "rgw")
     if ranges is not None and request.method == "HEAD" and flavor.head_ignores_range:
         ranges = None
+    if part is not None:
+        ranges = [part]
     if ranges == UNSATISFIABLE:
         if not flavor.range_error_keeps_object_headers:
             return layer.error(416, "InvalidRange")

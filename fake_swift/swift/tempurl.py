@@ -18,7 +18,13 @@ from ..access import (
     temp_url_query,
 )
 from ..messages import Reply, Request
-from .common import ACCESS, API_PREFIX, Access, Layer, Refusal, target_of
+from .common import API_PREFIX, TEMP_URL_SCOPE, Layer, Refusal, target_of
+
+# Headers Swift drops from a request a temp URL lets in.
+REMOVED_HEADERS = ("x-timestamp", "x-open-expired")
+TEMP_URL_PARAMETERS = frozenset(
+    {"temp_url_sig", "temp_url_expires", "temp_url_prefix", "filename", "inline"}
+)
 
 
 def without_api_mount(path: str) -> str:
@@ -36,14 +42,17 @@ class TempUrlMiddleware(Layer):
             temp_url.complete or (temp_url.present and self.flavor.temp_url_incomplete_is_invalid)
         ):
             return self.app(request)
-        project_id = self._check(request, temp_url)
-        request.environ[ACCESS] = Access(self.state.account(project_id), owner=False)
+        request.environ[TEMP_URL_SCOPE] = self._check(request, temp_url)
+        refused = self._clean(request)
+        if refused is not None:
+            return refused
         reply = self.app(request)
         self._finish(request, reply, temp_url)
         return reply
 
-    def _check(self, request: Request, temp_url: TempUrl) -> str:
-        """The project whose key signed the request; a refusal when none did."""
+    def _check(self, request: Request, temp_url: TempUrl) -> tuple[str, str | None]:
+        """What the key that signed the request reaches: its project, and its container
+        for a container's key (None for the account's); a refusal when no key signed it."""
         target = target_of(request)
         project_id, container_name, object_name = (
             target.project_id,
@@ -60,16 +69,9 @@ class TempUrlMiddleware(Layer):
             account = self.state.accounts.get(project_id)
             metadata = dict(account.metadata) if account else {}
             container = account.containers.get(container_name) if account else None
+            scopes = [(metadata, None)]
             if container is not None and self.flavor.temp_url_container_keys:
-                keys_from = [metadata, container.metadata]
-            else:
-                keys_from = [metadata]
-        keys = [
-            source[name]
-            for source in keys_from
-            for name in ("temp-url-key", "temp-url-key-2")
-            if source.get(name)
-        ]
+                scopes.append((dict(container.metadata), container_name))
         path = unquote(request.path)
         if temp_url.prefix is not None:
             if not object_name.startswith(temp_url.prefix):
@@ -85,9 +87,33 @@ class TempUrlMiddleware(Layer):
         digests = self.flavor.temp_url_digests
         signature = temp_url.signature or ""
         expires_text = temp_url.expires or ""
-        if not signature_matches(signature, digests, keys, methods, paths, expires_text):
-            raise self._refused(bad)
-        return project_id
+        if self.flavor.temp_url_signs_normalized_expiry:
+            expires_text = str(expires)  # an ISO 8601 expiry is signed as a Unix time
+        for source, scope in scopes:
+            keys = [source[name] for name in ("temp-url-key", "temp-url-key-2") if source.get(name)]
+            base64_allowed = self.flavor.temp_url_base64_signatures
+            if signature_matches(
+                signature, digests, keys, methods, paths, expires_text, base64_allowed
+            ):
+                return project_id, scope
+        raise self._refused(bad)
+
+    def _clean(self, request: Request) -> Reply | None:
+        """Swift's cleaning of a request a temp URL let in: the headers that would point
+        at other data are refused on writes, a few others dropped, and of the query only
+        the temp URL's own parameters are kept."""
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            for name in self.flavor.temp_url_refused_headers:
+                if name in request.headers:
+                    shown = "-".join(part.title() for part in name.split("-"))
+                    detail = f"The header {shown!r} is not allowed in this tempurl"
+                    return self.error(400, "InvalidArgument", None if self.s3 else detail)
+        if not self.flavor.temp_url_cleans_requests:
+            return None
+        for name in REMOVED_HEADERS:
+            request.headers.pop(name, None)
+        request.query = {k: v for k, v in request.query.items() if k in TEMP_URL_PARAMETERS}
+        return None
 
     def _refused(self, status: int) -> Refusal:
         detail = self.flavor.temp_url_invalid_detail

@@ -72,6 +72,17 @@ IDENTITIES = {
     "John@Domain2": Identity("John", "John5678", "project_123456", domain="Domain2"),
     "rgw": Identity("rgw", SERVICE_PASSWORD, "service", roles=("service",)),
 }
+# The users OpenStack Swift's functional suite asks for (its test.conf): owners of two
+# projects, a user of the first project without operator rights (reader only), and an
+# owner of a project in a second domain.
+FUNCTEST_IDENTITIES = {
+    "tester": Identity("tester", "testing", "test"),
+    "tester2": Identity("tester2", "testing2", "test2"),
+    "tester3": Identity("tester3", "testing3", "test", roles=("reader",)),
+    "tester4": Identity("tester4", "testing4", "test4", domain="test-domain"),
+}
+# Every identity the template holds.
+ALL_IDENTITIES = {**IDENTITIES, **FUNCTEST_IDENTITIES}
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ class KeystoneServer:
     pid: int
     folder: Path
     project_ids: dict[str, str] = field(default_factory=dict)  # "<domain>/<name>" -> id
-    user_ids: dict[str, str] = field(default_factory=dict)  # IDENTITIES key -> id
+    user_ids: dict[str, str] = field(default_factory=dict)  # ALL_IDENTITIES key -> id
     domain_ids: dict[str, str] = field(default_factory=dict)  # name -> id
     role_ids: dict[str, str] = field(default_factory=dict)  # name -> id
 
@@ -92,7 +103,7 @@ class KeystoneServer:
 
     def environ(self, who: str = "John") -> dict[str, str]:
         """The ``OS_*`` variables of an OpenStack RC file that log ``who`` in by password."""
-        identity = IDENTITIES[who]
+        identity = ALL_IDENTITIES[who]
         return {
             "OS_AUTH_URL": self.auth_url,
             "OS_IDENTITY_API_VERSION": "3",
@@ -104,12 +115,12 @@ class KeystoneServer:
         }
 
     def project_id(self, who: str = "John") -> str:
-        identity = IDENTITIES[who]
+        identity = ALL_IDENTITIES[who]
         return self.project_ids[f"{identity.domain}/{identity.project}"]
 
     def login(self, who: str = "John") -> tuple[str, dict]:
         """A password login scoped to the user's project: (token, token document)."""
-        identity = IDENTITIES[who]
+        identity = ALL_IDENTITIES[who]
         return login(self.auth_url, identity)
 
     def application_credential(
@@ -255,7 +266,9 @@ def _template_key() -> str:
 
     distributions = list((VENV / "lib").glob("python3*/site-packages/keystone-*.dist-info"))
     version = PathDistribution(distributions[0]).version if distributions else "unknown"
-    spec = repr((version, sorted(IDENTITIES.items()), KEYSTONE_PLACEHOLDER, STORAGE_PLACEHOLDER))
+    spec = repr(
+        (version, sorted(ALL_IDENTITIES.items()), KEYSTONE_PLACEHOLDER, STORAGE_PLACEHOLDER)
+    )
     return hashlib.sha256(spec.encode()).hexdigest()[:16]
 
 
@@ -420,7 +433,7 @@ def _register(auth_url: str) -> None:
     roles = {role["name"]: role["id"] for role in call("GET", "/roles")["roles"]}
     domains = {"Default": "default"}
     projects: dict[tuple[str, str], str] = {}
-    for identity in IDENTITIES.values():
+    for identity in ALL_IDENTITIES.values():
         if identity.domain not in domains:
             domains[identity.domain] = call(
                 "POST", "/domains", {"domain": {"name": identity.domain}}
@@ -473,18 +486,18 @@ def _template() -> Path:
     return template
 
 
-def _point_endpoints(database: Path, keystone_url: str, storage_url: str) -> None:
+def _point_endpoints(database: Path, keystone_url: str, storage_base: str) -> None:
     with contextlib.closing(sqlite3.connect(database)) as db, db:
         for placeholder, url in (
             (KEYSTONE_PLACEHOLDER, keystone_url),
-            (STORAGE_PLACEHOLDER, storage_url),
+            (f"{STORAGE_PLACEHOLDER}/swift/v1", storage_base),
         ):
             db.execute("UPDATE endpoint SET url = replace(url, ?, ?)", (placeholder, url))
 
 
 def _ids(database: Path) -> dict[str, dict[str, str]]:
     """The ids of what the template holds, for :class:`KeystoneServer`'s fields: project
-    ids by "<domain>/<name>", user ids by IDENTITIES key, domain and role ids by name."""
+    ids by "<domain>/<name>", user ids by ALL_IDENTITIES key, domain and role ids by name."""
     with contextlib.closing(sqlite3.connect(database)) as db:
         domains = dict(db.execute("SELECT name, id FROM project WHERE is_domain = 1"))
         domains.pop("<<keystone.domain.root>>", None)
@@ -496,7 +509,7 @@ def _ids(database: Path) -> dict[str, dict[str, str]]:
             )
         }
         users = {}
-        for key, identity in IDENTITIES.items():
+        for key, identity in ALL_IDENTITIES.items():
             row = db.execute(
                 "SELECT user_id FROM local_user WHERE name = ? AND domain_id = ?",
                 (identity.username, domains[identity.domain]),
@@ -508,10 +521,15 @@ def _ids(database: Path) -> dict[str, dict[str, str]]:
 
 @contextlib.contextmanager
 def running_keystone(
-    folder: Path, storage_root: str, token_lifetime: int = TOKEN_LIFETIME, port: int | None = None
+    folder: Path,
+    storage_root: str,
+    token_lifetime: int = TOKEN_LIFETIME,
+    port: int | None = None,
+    storage_path: str = "/swift/v1",
 ) -> Iterator[KeystoneServer]:
     """Keystone serving on 127.0.0.1 with its state in ``folder`` (copied from the
-    template), its object-store endpoint under ``storage_root`` (e.g. the RGW's root URL).
+    template), its object-store endpoint ``<storage_root><storage_path>/AUTH_<project id>``
+    (``storage_root`` e.g. the RGW's root URL; OpenStack Swift's path is ``/v1``).
     """
     reason = keystone_missing()
     if reason:
@@ -528,7 +546,7 @@ def running_keystone(
     conf.write_text(keystone_conf(folder, token_lifetime))
     port = port or free_port()
     root_url = f"http://127.0.0.1:{port}"
-    _point_endpoints(folder / "keystone.db", root_url, storage_root)
+    _point_endpoints(folder / "keystone.db", root_url, storage_root + storage_path)
     ids = _ids(folder / "keystone.db")
     process = _Process(folder, conf, port, deadline)
     try:

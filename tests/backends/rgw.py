@@ -167,6 +167,10 @@ rgw_thread_pool_size = 64
 rgw_swift_account_in_url = true
 rgw_swift_url_prefix = swift
 rgw_enable_apis = s3, swift, swift_auth, admin
+# Swift's versioned writes (X-Versions-Location), which RGW leaves off by default: without
+# them RGW answers 412 to a container POST naming X-Versions-Location, even an empty one,
+# which OpenStack Swift's functional suite sends before every cleanup.
+rgw_swift_versioning_enabled = true
 rgw_init_timeout = {int(START_TIMEOUT)}
 {extra_rgw_options}"""
 

@@ -28,9 +28,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .common import Account, RealServer, stop_processes
+from .keystone import IDENTITIES, KeystoneServer, catalog_url
 
 INSTALL_HINT = "pip install -e '.[real]', or run .ci/install-swift"
 
@@ -38,11 +40,17 @@ INSTALL_HINT = "pip install -e '.[real]', or run .ci/install-swift"
 MAIN_USER, MAIN_KEY = "main:tester", "main-secret"
 OTHER_USER, OTHER_KEY = "other:tester", "other-secret"
 
-# Swift's sample proxy-server.conf order, less ratelimit, quotas, container_sync, symlink.
+# Swift's own all-in-one development pipeline (doc/saio/swift/proxy-server.conf), less
+# ratelimit, crossdomain, container_sync and encryption at rest; "{auth}" is tempauth (and
+# s3api before it) or, with a Keystone, keystonemiddleware's authtoken and keystoneauth.
 PIPELINE = (
-    "catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk tempurl"
-    " s3api tempauth copy slo dlo versioned_writes proxy-logging proxy-server"
+    "catch_errors gatekeeper healthcheck proxy-logging cache etag-quoter listing_formats bulk"
+    " tempurl {auth} staticweb copy container-quotas account-quotas slo dlo versioned_writes"
+    " symlink proxy-logging proxy-server"
 )
+# keystoneauth's operator_roles: who owns a project's account. Swift's default is admin and
+# swiftoperator; as on Allas (whose RGW accepts member), project members own theirs too.
+OPERATOR_ROLES = "admin, swiftoperator, member"
 
 # Started in this order, the proxy last, after the rings are built while the others
 # start. Values: the module whose main() runs the server.
@@ -162,7 +170,8 @@ def swift_missing() -> str | None:
 
     Looks the modules up without importing them (importing Swift imports eventlet).
     """
-    for module in ("swift.common.wsgi", "eventlet", "xattr", "pyeclib", "cryptography"):
+    modules = ("swift.common.wsgi", "eventlet", "xattr", "pyeclib", "cryptography")
+    for module in (*modules, "keystonemiddleware"):
         try:
             found = importlib.util.find_spec(module) is not None
         except ImportError:
@@ -195,7 +204,7 @@ def _ini(sections: dict[str, dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def _write_configs(folder: Path, ports: dict[str, int]) -> Path:
+def _write_configs(folder: Path, ports: dict[str, int], keystone: KeystoneServer | None) -> Path:
     etc = folder / "etc"
     for sub in ("etc", "devices/d0", "cache", "logs", "run"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
@@ -243,30 +252,67 @@ def _write_configs(folder: Path, ports: dict[str, int]) -> Path:
         }
         (etc / f"{server}-server.conf").write_text(_ini(conf))
 
+    if keystone is None:
+        auth = "s3api tempauth"
+        auth_filters = {
+            "filter:s3api": {"use": "egg:swift#s3api"},
+            "filter:tempauth": {
+                "use": "egg:swift#tempauth",
+                "fernet_key_k1": base64.urlsafe_b64encode(os.urandom(32)).decode("ascii"),
+                "active_fernet_key_id": "k1",
+                f"user_{MAIN_USER.replace(':', '_')}": f"{MAIN_KEY} .admin",
+                f"user_{OTHER_USER.replace(':', '_')}": f"{OTHER_KEY} .admin",
+            },
+        }
+    else:
+        service = IDENTITIES["rgw"]  # the storage's service user, which may check tokens
+        auth = "authtoken keystoneauth"
+        auth_filters = {
+            "filter:authtoken": {
+                "paste.filter_factory": "keystonemiddleware.auth_token:filter_factory",
+                "www_authenticate_uri": keystone.auth_url,
+                "auth_url": keystone.root_url,
+                "auth_type": "password",
+                "username": service.username,
+                "password": service.password,
+                "project_name": service.project,
+                "user_domain_id": "default",
+                "project_domain_id": "default",
+                "delay_auth_decision": "true",
+                "include_service_catalog": "false",
+                "log_name": "authtoken",
+            },
+            "filter:keystoneauth": {
+                "use": "egg:swift#keystoneauth",
+                "operator_roles": OPERATOR_ROLES,
+            },
+        }
     proxy = {
         "DEFAULT": {**common, "bind_port": ports["proxy"], "log_name": "proxy-server"},
-        "pipeline:main": {"pipeline": PIPELINE},
+        "pipeline:main": {"pipeline": PIPELINE.format(auth=auth)},
         "app:proxy-server": {"use": "egg:swift#proxy", "account_autocreate": "true"},
         "filter:catch_errors": {"use": "egg:swift#catch_errors"},
         "filter:gatekeeper": {"use": "egg:swift#gatekeeper"},
         "filter:healthcheck": {"use": "egg:swift#healthcheck"},
         "filter:proxy-logging": {"use": "egg:swift#proxy_logging"},
         "filter:cache": {"paste.filter_factory": "__main__:local_cache_filter"},
+        "filter:etag-quoter": {"use": "egg:swift#etag_quoter"},
         "filter:listing_formats": {"use": "egg:swift#listing_formats"},
         "filter:bulk": {"use": "egg:swift#bulk"},
         "filter:tempurl": {"use": "egg:swift#tempurl"},
-        "filter:s3api": {"use": "egg:swift#s3api"},
-        "filter:tempauth": {
-            "use": "egg:swift#tempauth",
-            "fernet_key_k1": base64.urlsafe_b64encode(os.urandom(32)).decode("ascii"),
-            "active_fernet_key_id": "k1",
-            f"user_{MAIN_USER.replace(':', '_')}": f"{MAIN_KEY} .admin",
-            f"user_{OTHER_USER.replace(':', '_')}": f"{OTHER_KEY} .admin",
-        },
+        **auth_filters,
+        "filter:staticweb": {"use": "egg:swift#staticweb"},
         "filter:copy": {"use": "egg:swift#copy"},
+        "filter:container-quotas": {"use": "egg:swift#container_quotas"},
+        "filter:account-quotas": {"use": "egg:swift#account_quotas"},
         "filter:slo": {"use": "egg:swift#slo"},
         "filter:dlo": {"use": "egg:swift#dlo"},
-        "filter:versioned_writes": {"use": "egg:swift#versioned_writes"},
+        "filter:versioned_writes": {
+            "use": "egg:swift#versioned_writes",
+            "allow_versioned_writes": "true",
+            "allow_object_versioning": "true",
+        },
+        "filter:symlink": {"use": "egg:swift#symlink"},
     }
     (etc / "proxy-server.conf").write_text(_ini(proxy))
     return etc
@@ -343,8 +389,22 @@ def _login(port: int, user: str, key: str) -> Account:
     return account
 
 
+def _keystone_login(port: int, keystone: KeystoneServer, who: str) -> Account:
+    """A password login at Keystone, then HEAD of the account its catalog names."""
+    token, document = keystone.login(who)
+    account = Account(catalog_url(document), token, login=keystone.environ(who))
+    path = "/" + account.storage_url.split("/", 3)[3]
+    head = _request(port, "HEAD", path, {"X-Auth-Token": token})
+    if head.status // 100 != 2:
+        raise ConnectionError(f"HEAD of {path} answered {head.status} {head.reason}")
+    return account
+
+
 def _wait_ready(
-    processes: dict[str, subprocess.Popen], ports: dict[str, int], logs: Path
+    processes: dict[str, subprocess.Popen],
+    ports: dict[str, int],
+    logs: Path,
+    keystone: KeystoneServer | None,
 ) -> tuple[Account, Account]:
     deadline = time.monotonic() + START_TIMEOUT
     last_error: Exception | None = None
@@ -358,6 +418,11 @@ def _wait_ready(
         try:
             for server in ("account", "container", "object"):
                 _backend_answers(ports[server], server)
+            if keystone is not None:
+                return (
+                    _keystone_login(ports["proxy"], keystone, "John"),
+                    _keystone_login(ports["proxy"], keystone, "Mary"),
+                )
             return (
                 _login(ports["proxy"], MAIN_USER, MAIN_KEY),
                 _login(ports["proxy"], OTHER_USER, OTHER_KEY),
@@ -376,8 +441,15 @@ def _wait_ready(
 
 
 @contextlib.contextmanager
-def running_swift(folder: Path) -> Iterator[RealServer]:
+def running_swift(
+    folder: Path, keystone: KeystoneServer | None = None, proxy_port: int | None = None
+) -> Iterator[RealServer]:
     """Start Swift with all its state in ``folder`` (kept afterwards); stop all it started.
+
+    Without ``keystone`` the accounts are tempauth's (v1 login); with it, the proxy checks
+    tokens at that Keystone (keystonemiddleware's authtoken, then keystoneauth) and the
+    accounts are John's and Mary's projects, logged in by password; ``proxy_port`` is then
+    the port Keystone's catalog names (see :func:`running_swift_with_keystone`).
 
     Configs and rings go to ``folder/etc``, data to ``folder/devices``, each server's
     log to ``folder/logs/<server>.log``; the started pids are appended to
@@ -390,7 +462,9 @@ def running_swift(folder: Path) -> Iterator[RealServer]:
         raise RuntimeError(reason)
     folder = Path(folder).resolve()
     ports = dict(zip(SERVERS, _free_ports(len(SERVERS)), strict=True))
-    etc = _write_configs(folder, ports)
+    if proxy_port is not None:
+        ports["proxy"] = proxy_port
+    etc = _write_configs(folder, ports, keystone)
     logs = folder / "logs"
     processes: dict[str, subprocess.Popen] = {}
     try:
@@ -401,12 +475,43 @@ def running_swift(folder: Path) -> Iterator[RealServer]:
             processes[server] = _start(argv, logs / f"{server}.log")
             with open(folder / "run" / "pids", "a") as pids:
                 pids.write(f"{processes[server].pid}\n")
-        main, other = _wait_ready(processes, ports, logs)
+        main, other = _wait_ready(processes, ports, logs, keystone)
         yield RealServer(
             name="swift", main=main, other=other, root_url=f"http://127.0.0.1:{ports['proxy']}"
         )
     finally:
         _stop(list(processes.values()))
+
+
+@dataclass(frozen=True)
+class KeystoneSwiftServer(RealServer):
+    """Swift checking tokens at a real Keystone: the shared shape, and the Keystone."""
+
+    keystone: KeystoneServer
+
+
+@contextlib.contextmanager
+def running_swift_with_keystone(folder: Path) -> Iterator[RealServer]:
+    """A real Keystone (:mod:`backends.keystone`) and Swift checking its tokens, as an
+    OpenStack cloud runs them; Keystone's state in ``folder/keystone``, Swift's in
+    ``folder/swift``."""
+    from .common import free_port
+    from .keystone import running_keystone
+
+    folder = Path(folder).resolve()
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    with (
+        running_keystone(folder / "keystone", root, storage_path="/v1") as keystone,
+        running_swift(folder / "swift", keystone=keystone, proxy_port=port) as swift,
+    ):
+        yield KeystoneSwiftServer(
+            name="swift",
+            main=swift.main,
+            other=swift.other,
+            root_url=swift.root_url,
+            keystone=keystone,
+        )
 
 
 def started_pids(folder: Path) -> list[int]:
