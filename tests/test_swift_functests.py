@@ -1,0 +1,337 @@
+"""OpenStack Swift's own functional suite as the fake's yardstick.
+
+``.ci/get-swift-functests`` puts ``test/functional/`` of the swift 2.38.3 sdist in
+``.cache/swift-functests/`` (nothing of it is in this repository; its one adaptation, a
+storage path with a prefix, is made there). The suite logs in with Keystone v3 as the
+users its config asks for (``FUNCTEST_IDENTITIES``: owners of two projects, a reader of
+the first project who owns nothing, an owner in a second domain) and runs against:
+
+- server mode (``python -m fake_swift serve``) in each flavor, with those users;
+- real OpenStack Swift with a real Keystone, and real Ceph RGW with a real Keystone (how
+  Allas runs), in the ``real`` tier. Their outcomes are kept in ``RECORD``; a real run
+  that ends any test differently fails until the record is written again
+  (``UPDATE_SWIFT_FUNCTESTS=1``).
+
+Each flavor must end every test as its real server does: what the server passes, the
+flavor passes; what it fails, the flavor fails; what it skips (a feature it does not
+announce in ``/info``), the flavor skips. Every exception is in ``FAKE_DIFFERS`` with its
+reason and the outcome the fake has instead, so that a test leaving the list (the fake
+got better, or worse) fails too.
+"""
+
+from __future__ import annotations
+
+import collections
+import fnmatch
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from backends.keystone import FUNCTEST_IDENTITIES
+from conftest import ROOT, clean_environment, scratch_folder, stop_process
+
+pytestmark = pytest.mark.thirdparty
+
+FUNCTESTS = ROOT / ".cache" / "swift-functests"
+FETCH = ".ci/get-swift-functests"
+RECORD = Path(__file__).with_name("swift_functests.json")
+START_TIMEOUT = 60
+RUN_TIMEOUT = 3600
+# The config keys of each user, by their suffix in test.conf.
+CONFIG_USERS = {"": "tester", "2": "tester2", "3": "tester3", "4": "tester4"}
+# Real RGW 16.2.15 crashes (segfault in TempURLEngine::get_owner_info after
+# "parse_iso8601 failed") on this class's container temp URLs with an ISO 8601 expiry:
+# it is not run there, so it has no recorded outcome on RGW.
+NOT_RUN_ON = {"rgw": ["test_staticweb.py::TestStaticWebTempurl::*"]}
+
+# Where a flavor ends a test otherwise than its real server: (test id pattern, the
+# fake's outcome, why). Patterns are fnmatch patterns over "<file>::<class>::<test>"; the
+# first that matches counts. Features the fake lacks are not announced in its /info, so
+# the suite skips their tests, as it does on a server without them.
+NOT_YET = "is not in the fake yet (nor announced in its /info)"
+FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
+    "swift": [
+        ("test_object_versioning.py::*", "skipped", f"object versioning {NOT_YET}"),
+        (
+            "test_versioned_writes.py::*",
+            "skipped",
+            f"versioned writes (X-Versions-Location, X-History-Location) {NOT_YET}",
+        ),
+        ("test_symlink.py::*", "skipped", f"symlinks {NOT_YET}"),
+        ("test_staticweb.py::*", "skipped", f"static web {NOT_YET}"),
+        (
+            "test_object.py::TestObject::test_bulk_delete",
+            "skipped",
+            f"the test uploads with bulk extract-archive, which {NOT_YET}",
+        ),
+        ("test_object.py::TestObject::test_etag_quoter", "skipped", f"etag-quoter {NOT_YET}"),
+        (
+            "test_protocol.py::TestHttpProtocol::test_invalid_path_info",
+            "failed",
+            "the test sends a path of its own under /v1, which Swift serves; the fake, like "
+            "Allas, serves storage under /swift/v1 only and answers 404",
+        ),
+    ],
+    "rgw": [
+        (
+            "test_versioned_writes.py::*",
+            "skipped",
+            "RGW with rgw_swift_versioning_enabled takes X-Versions-Location and announces "
+            f"versioned_writes; versioned writes {NOT_YET}",
+        ),
+        (
+            "test_staticweb.py::TestStaticWeb*::test_index_auth_direct",
+            "failed",
+            "RGW serves a container's index page to its owner with X-Web-Mode; static web "
+            "is not in the fake yet",
+        ),
+        (
+            "test_protocol.py::TestHttpProtocol::test_path_missing_*",
+            "passed",
+            "RGW takes a path outside /swift for its S3 API, whose 404 has no X-Trans-Id; "
+            "the fake answers every path as its Swift API does",
+        ),
+    ],
+}
+
+
+def functests_missing() -> str | None:
+    """None when the suite is fetched and Swift (which it imports) is installed."""
+    if not (FUNCTESTS / "test" / "functional" / "tests.py").is_file():
+        return f"OpenStack Swift's functional tests are not downloaded: run {FETCH}"
+    from backends.swift import swift_missing
+
+    return swift_missing()
+
+
+def write_config(path: Path, auth_root: str) -> None:
+    """The [func_test] section that test/functional/__init__.py reads (Keystone v3)."""
+    host, port = auth_root.removeprefix("http://").rsplit(":", 1)
+    lines = [
+        "[func_test]",
+        "auth_version = 3",
+        f"auth_host = {host}",
+        f"auth_port = {port}",
+        "auth_ssl = no",
+        "auth_prefix = /v3",
+    ]
+    for suffix, key in CONFIG_USERS.items():
+        identity = FUNCTEST_IDENTITIES[key]
+        if suffix != "3":  # the third user's project is the first user's
+            lines.append(f"account{suffix} = {identity.project}")
+        lines.append(f"username{suffix} = {identity.username}")
+        lines.append(f"password{suffix} = {identity.password}")
+        if identity.domain != "Default":
+            lines.append(f"domain{suffix} = {identity.domain}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+def outcomes(junit: Path) -> dict[str, str]:
+    """Test id -> passed | failed | skipped, from pytest's JUnit XML (errors count as
+    failures: an error in a test's setup is the server's answer too)."""
+    results = {}
+    for case in ET.parse(junit).iter("testcase"):
+        module, cls = case.get("classname").rsplit(".", 2)[-2:]
+        test_id = f"{module}.py::{cls}::{case.get('name')}"
+        if case.find("failure") is not None or case.find("error") is not None:
+            results[test_id] = "failed"
+        elif case.find("skipped") is not None:
+            results[test_id] = "skipped"
+        else:
+            results[test_id] = "passed"
+    return results
+
+
+def run_suite(auth_root: str, folder: Path, deselect: list[str] = ()) -> dict[str, str]:
+    """Run the whole suite against the Keystone at ``auth_root`` and the storage its
+    catalog names; return each test's outcome."""
+    config, junit = folder / "test.conf", folder / "junit.xml"
+    write_config(config, auth_root)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"]
+    # Their folder only: not this project's pytest settings, conftest or plugin.
+    command += ["-c", os.devnull, "--rootdir", str(FUNCTESTS), "--confcutdir", str(FUNCTESTS)]
+    command += ["-p", "no:fake_swift", f"--junitxml={junit}", "test/functional"]
+    for pattern in deselect:
+        command += ["--deselect", "test/functional/" + pattern.removesuffix("::*")]
+    run = subprocess.run(
+        command,
+        cwd=FUNCTESTS,
+        env=clean_environment(SWIFT_TEST_CONFIG_FILE=str(config)),
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+    )
+    output = run.stdout[-4000:] + run.stderr[-2000:]
+    assert junit.is_file(), f"pytest wrote no report ({run.returncode}):\n{output}"
+    results = outcomes(junit)
+    # A config the suite cannot read skips everything: make sure it really ran.
+    assert len(results) > 500 and "passed" in results.values(), output
+    return results
+
+
+def fake_differs(flavor: str, test_id: str) -> tuple[str, str] | None:
+    """(the fake's outcome, why) when FAKE_DIFFERS lists the test for the flavor."""
+    for pattern, outcome, reason in FAKE_DIFFERS[flavor]:
+        if fnmatch.fnmatchcase(test_id, pattern):
+            return outcome, reason
+    return None
+
+
+def not_run(flavor: str, test_id: str) -> bool:
+    return any(fnmatch.fnmatchcase(test_id, p) for p in NOT_RUN_ON.get(flavor, ()))
+
+
+def compare(flavor: str, fake: dict[str, str], real: dict[str, str]) -> list[str]:
+    """Every test the flavor ends otherwise than the record says it should."""
+    problems = []
+    for test_id in sorted(set(fake) | set(real)):
+        got = fake.get(test_id, "not run")
+        listed = fake_differs(flavor, test_id)
+        if listed is not None:
+            if got != listed[0]:
+                problems.append(
+                    f"{test_id}: listed as {listed[0]} on the fake ({listed[1]}), but {got}"
+                )
+            continue
+        if not_run(flavor, test_id):
+            continue
+        want = real.get(test_id, "not recorded")
+        if got != want:
+            problems.append(f"{test_id}: {want} on the real server, {got} on the fake")
+    return problems
+
+
+def figures(results: dict[str, str]) -> str:
+    counts = collections.Counter(results.values())
+    return ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "skipped"))
+
+
+def read_record() -> dict[str, dict[str, str]]:
+    return json.loads(RECORD.read_text(encoding="utf-8"))
+
+
+def write_record(target: str, results: dict[str, str]) -> None:
+    record = read_record() if RECORD.is_file() else {}
+    record[target] = dict(sorted(results.items()))
+    text = json.dumps(dict(sorted(record.items())), indent=1, ensure_ascii=False)
+    RECORD.write_text(text + "\n", encoding="utf-8")
+
+
+def skip_unless_ready() -> None:
+    reason = functests_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run OpenStack Swift's functional tests: {reason}")
+        pytest.skip(reason)
+
+
+# --- the fake, in server mode ---------------------------------------------------------
+
+
+def user_option(key: str) -> str:
+    identity = FUNCTEST_IDENTITIES[key]
+    spec = f"{identity.username}:{identity.password}@{identity.project}"
+    if identity.domain != "Default":
+        spec += f",domain={identity.domain}"
+    return spec + "".join(f",role={role}" for role in identity.roles)
+
+
+@contextmanager
+def fake_server(flavor: str, folder: Path) -> Iterator[str]:
+    """``python -m fake_swift serve`` with the suite's users; yields its origin."""
+    args = [sys.executable, "-m", "fake_swift", "serve", "--flavor", flavor, "--port", "0"]
+    for key in FUNCTEST_IDENTITIES:
+        args += ["--user", user_option(key)]
+    log = folder / f"server-{flavor}.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(
+            args, cwd=folder, env=clean_environment(), stdout=subprocess.PIPE, stderr=stderr
+        )
+    try:
+        lines: queue.Queue[bytes | None] = queue.Queue()
+
+        def pump() -> None:
+            for line in process.stdout:
+                lines.put(line)
+            lines.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+        while True:
+            try:
+                line = lines.get(timeout=START_TIMEOUT)
+            except queue.Empty:
+                pytest.fail(f"the fake did not start in {START_TIMEOUT} s: {log.read_text()}")
+            if line is None:
+                pytest.fail(f"the fake exited while starting: {log.read_text()}")
+            if line.startswith(b"Serving on "):
+                yield line.split()[2].decode()
+                return
+    finally:
+        stop_process(process)
+
+
+@pytest.mark.parametrize("flavor", ["swift", "rgw"])
+def test_each_flavor_ends_the_suite_as_its_real_server(flavor: str, tmp_path: Path) -> None:
+    skip_unless_ready()
+    with fake_server(flavor, tmp_path) as origin:
+        results = run_suite(origin, tmp_path)
+    real = read_record()[flavor]
+    problems = compare(flavor, results, real)
+    summary = f"{flavor} flavor: {figures(results)}; real: {figures(real)}"
+    assert not problems, f"{summary}\n{len(problems)} differ:\n" + "\n".join(problems)
+
+
+# --- the real servers -----------------------------------------------------------------
+
+
+def check_record(target: str, results: dict[str, str]) -> None:
+    if os.environ.get("UPDATE_SWIFT_FUNCTESTS"):
+        write_record(target, results)
+        return
+    recorded = read_record().get(target, {})
+    changed = [
+        f"{test_id}: recorded {recorded.get(test_id, 'nothing')}, now {outcome}"
+        for test_id, outcome in sorted(results.items())
+        if recorded.get(test_id) != outcome
+    ]
+    changed += [f"{test_id}: recorded, not run" for test_id in sorted(set(recorded) - set(results))]
+    assert not changed, (
+        f"real {target} ({figures(results)}) ends tests otherwise than {RECORD.name} says;"
+        " run again with UPDATE_SWIFT_FUNCTESTS=1 if the server changed:\n" + "\n".join(changed)
+    )
+
+
+@pytest.mark.real
+def test_real_swift_ends_the_suite_as_recorded() -> None:
+    skip_unless_ready()
+    from backends.swift import running_swift_with_keystone
+
+    with scratch_folder("swift-functests") as folder:
+        with running_swift_with_keystone(folder) as server:
+            results = run_suite(server.keystone.root_url, folder)
+    check_record("swift", results)
+
+
+@pytest.mark.real
+def test_real_rgw_ends_the_suite_as_recorded() -> None:
+    skip_unless_ready()
+    from backends.allas import allas_missing, running_allas
+
+    reason = allas_missing()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the RGW tests: {reason}")
+        pytest.skip(reason)
+    with scratch_folder("rgw-functests") as folder:
+        with running_allas(folder) as server:
+            results = run_suite(server.keystone.root_url, folder, NOT_RUN_ON["rgw"])
+    check_record("rgw", results)
