@@ -252,6 +252,17 @@ class Flavor:
     # A container's X-Container-Meta-Quota-Bytes and -Count are shown back as metadata
     # (Swift); RGW enforces them as the bucket's quota and does not show them.
     container_quota_shown_as_metadata: bool
+    # Symlinks (X-Symlink-Target), as Swift's symlink middleware keeps them; RGW has none.
+    symlinks: bool
+    # A container's Last-Modified moves with its objects' writes (RGW), or only with PUTs
+    # and POSTs of the container itself (Swift).
+    container_modified_by_objects: bool
+    # The API's root alone (/swift/v1, no account) answers 412 "Bad URL" (Swift).
+    version_path_is_bad_url: bool
+    # A 401 names its realm and where to log in: Swift's proxy says
+    # 'Swift realm="<account as in the path>"' and keystonemiddleware adds
+    # 'Keystone uri="<its auth URL>"'; RGW sends no WWW-Authenticate.
+    www_authenticate_on_401: bool
     # The container name rules (minimum length) apply to every request, not only PUT.
     container_name_checked_on_every_request: bool
     # RGW accounts (users) exist from the start; a Swift account is only created by
@@ -273,6 +284,9 @@ class Flavor:
     # listing shows (the stored manifest's md5), not the ETag a GET serves: RGW answers
     # 412 to a resume that names the served ETag.
     slo_conditions_compare_listed_hash: bool
+    # Each condition is checked on its own, as Swift's swob does (an If-Unmodified-Since
+    # in the past fails even with an If-Match that holds); else in RFC 9110's order.
+    conditions_checked_each: bool
     # An If-(Un)Modified-Since that is not an HTTP date answers 400 (Swift ignores it).
     bad_http_dates_rejected: bool
     # An object PUT with If-None-Match: * is refused (412) when the object exists.
@@ -539,6 +553,10 @@ RGW = Flavor(
     post_without_manifest_keeps_dlo=True,
     cors_from_container_metadata=False,
     container_quota_shown_as_metadata=False,
+    symlinks=False,
+    container_modified_by_objects=True,
+    version_path_is_bad_url=False,
+    www_authenticate_on_401=False,
     account_quota_headers_refused=(
         "x-account-meta-quota-bytes",
         "x-remove-account-meta-quota-bytes",
@@ -553,6 +571,7 @@ RGW = Flavor(
     metadata_checked_after_body=True,
     etag_conditions_take_lists=False,
     slo_conditions_compare_listed_hash=True,
+    conditions_checked_each=False,
     bad_http_dates_rejected=True,
     put_honours_if_none_match=False,
     range_header_style="rgw",
@@ -652,6 +671,7 @@ SWIFT = Flavor(
             "min_segment_size": 1,
             "allow_async_delete": True,
         },
+        "symlink": {"symloop_max": 2, "static_links": True},
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
@@ -747,6 +767,10 @@ SWIFT = Flavor(
     post_without_manifest_keeps_dlo=False,
     cors_from_container_metadata=True,
     container_quota_shown_as_metadata=True,
+    symlinks=True,
+    container_modified_by_objects=False,
+    version_path_is_bad_url=True,
+    www_authenticate_on_401=True,
     account_quota_headers_refused=("*",),
     container_name_checked_on_every_request=False,
     accounts_exist_before_first_write=False,
@@ -758,6 +782,7 @@ SWIFT = Flavor(
     metadata_checked_after_body=False,
     etag_conditions_take_lists=True,
     slo_conditions_compare_listed_hash=False,
+    conditions_checked_each=True,
     bad_http_dates_rejected=False,
     put_honours_if_none_match=True,
     range_header_style="swift",

@@ -67,7 +67,7 @@ def listing_limit(flavor: Flavor, query: dict[str, str], level: str) -> int:
 def select_names(
     names: list[str], query: dict[str, str], limit: int, reverse_allowed: bool = True
 ) -> list[tuple[str, str]]:
-    """Apply prefix, marker, end_marker, reverse, delimiter and limit to sorted names.
+    """Apply prefix, marker, end_marker, reverse, delimiter, path and limit to sorted names.
 
     Returns ("name", name) and ("subdir", prefix) pairs in listing order. A subdir equal
     to the marker is left out (the client has seen it on the previous page).
@@ -76,6 +76,12 @@ def select_names(
     marker = query.get("marker", "")
     end_marker = query.get("end_marker", "")
     delimiter = query.get("delimiter", "")
+    path = query.get("path")
+    if path is not None:
+        # ?path=: the names right under that "directory", markers of deeper ones
+        # ("dir/sub/") included, no subdir entries (Swift's container server).
+        prefix = path.rstrip("/") + "/" if path else ""
+        delimiter = ""
     reverse = reverse_allowed and (query.get("reverse") or "").strip().lower() in _TRUE_VALUES
     low, high = prefix_bounds(names, prefix)
     if reverse:
@@ -95,6 +101,12 @@ def select_names(
         if len(selected) >= limit:
             break
         name = names[index]
+        if path is not None:
+            rest = name[len(prefix) :]
+            if not rest or "/" in rest.rstrip("/") or rest.count("/") > 1:
+                continue  # the directory itself, or deeper down
+            selected.append(("name", name))
+            continue
         if delimiter:
             cut = name.find(delimiter, len(prefix))
             if cut >= 0:

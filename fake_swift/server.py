@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from cheroot import server as cheroot_server
 from cheroot import wsgi as cheroot_wsgi
 
 from allas_examples import messages
@@ -114,6 +115,68 @@ def _logged(app: FakeAllasApp) -> Callable[..., Any]:
         )
 
     return logged
+
+
+# Request-target bytes outside ASCII, which cheroot refuses and Swift's and RGW's servers
+# take as they come.
+_NOT_ASCII = re.compile(rb"[\x80-\xff]")
+
+
+class _RequestLine:
+    """The reader of a request's first line, giving cheroot a target it parses.
+
+    Bytes outside ASCII are percent-encoded (the app unquotes the target, so the path is
+    the same); a target starting with "//", which cheroot would read as an authority,
+    loses its first slash here and gets it back in :class:`_Request`.
+    """
+
+    def __init__(self, wrapped: Any) -> None:
+        self.wrapped = wrapped
+        self.doubled = False
+
+    def readline(self, *args: Any) -> bytes:
+        line = self.wrapped.readline(*args)
+        parts = line.split(b" ", 2)
+        if len(parts) == 3:
+            target = _NOT_ASCII.sub(lambda byte: b"%%%02X" % byte[0][0], parts[1])
+            self.doubled = target.startswith(b"//")
+            parts[1] = target[1:] if self.doubled else target
+            line = b" ".join(parts)
+        return line
+
+
+class _Request(cheroot_server.HTTPRequest):
+    """A request as Swift's and RGW's servers take it, where cheroot is stricter: its
+    target may hold raw UTF-8 (or bytes that are not UTF-8: Swift answers those 412) or
+    start with "//" (a path that names nothing: 404), and its method need not be in
+    capitals (the app answers an unknown one 405). A client that sends
+    ``Connection: keep-alive`` gets it back on a connection kept open, as eventlet
+    (Swift's server) answers.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "strict_mode": False})
+
+    def send_headers(self) -> None:
+        asked = self.inheaders.get(b"Connection", b"").lower() == b"keep-alive"
+        if asked and not self.close_connection and self.response_protocol == "HTTP/1.1":
+            if not any(name.lower() == b"connection" for name, _ in self.outheaders):
+                self.outheaders.append((b"Connection", b"keep-alive"))
+        super().send_headers()
+
+    def read_request_line(self) -> bool:
+        reader = self.rfile = _RequestLine(self.rfile)
+        try:
+            ok = super().read_request_line()
+        finally:
+            self.rfile = reader.wrapped
+        if ok and reader.doubled:
+            self.uri, self.path = b"/" + self.uri, b"/" + self.path
+        return ok
+
+
+class _Connection(cheroot_server.HTTPConnection):
+    RequestHandlerClass = _Request
 
 
 class _Saver:
@@ -296,6 +359,7 @@ def _serve(args: argparse.Namespace) -> int:
             timeout=IDLE_TIMEOUT,
         )
         server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
+        server.ConnectionClass = _Connection
         try:
             server.prepare()
         except OSError as error:

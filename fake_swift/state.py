@@ -209,6 +209,18 @@ class SloSegment:
         return self.etag
 
 
+@dataclass(frozen=True)
+class SymlinkTarget:
+    """What a symlink points at: ``target`` is "<container>/<object>" as Swift keeps it
+    (percent-encoded); a static link also names the ETag and size its target had."""
+
+    target: str
+    account: str | None = None  # as the link names it (AUTH_<id>); None: its own
+    etag: str | None = None
+    size: int | None = None
+    slo_etag: str | None = None  # a static link to an SLO: its quoted SLO ETag
+
+
 @dataclass
 class StoredObject:
     """An object's stored body and what Swift keeps about it."""
@@ -225,6 +237,8 @@ class StoredObject:
     slo_segments: list[SloSegment] | None = None
     # X-Delete-At: when reads start answering 404 (the listing keeps it until deleted).
     delete_at: float | None = None
+    # For a symlink: what it points at (its own body is empty).
+    symlink: SymlinkTarget | None = None
 
     def expired(self, now: float | None = None) -> bool:
         return self.delete_at is not None and self.delete_at <= (now or time.time())
@@ -291,6 +305,8 @@ class Container:
     # The bytes its objects take in whole blocks of BLOCK_SIZE (RGW's "actual" bytes).
     bytes_used_actual: int = 0
     last_modified: float = 0.0
+    # When a PUT or POST of the container itself last changed it (0: at its creation).
+    changed: float = 0.0
     # X-Container-Read / X-Container-Write as the server keeps them ("" for none).
     read_acl: str = ""
     write_acl: str = ""
@@ -744,6 +760,7 @@ class FakeState:
                     "name": c.name,
                     "created": c.created,
                     "last_modified": c.last_modified,
+                    "changed": c.changed,
                     "metadata": c.metadata,
                     "read_acl": c.read_acl,
                     "write_acl": c.write_acl,
@@ -770,6 +787,7 @@ class FakeState:
                 None if obj.slo_segments is None else [vars(s) for s in obj.slo_segments]
             ),
             "delete_at": obj.delete_at,
+            "symlink": None if obj.symlink is None else vars(obj.symlink),
         }
 
     def _account_from_json(self, raw: dict) -> Account:
@@ -787,6 +805,7 @@ class FakeState:
             for raw_object in raw_container["objects"]:
                 container.put(self._object_from_json(raw_object))
             container.last_modified = raw_container.get("last_modified", container.created)
+            container.changed = raw_container.get("changed", 0.0)
             container.read_acl = raw_container.get("read_acl", "")
             container.write_acl = raw_container.get("write_acl", "")
             account.containers[container.name] = container
@@ -810,6 +829,7 @@ class FakeState:
             dlo_manifest=raw.get("dlo_manifest"),
             slo_segments=None if segments is None else [SloSegment(**s) for s in segments],
             delete_at=raw.get("delete_at"),
+            symlink=SymlinkTarget(**raw["symlink"]) if raw.get("symlink") else None,
         )
 
 

@@ -359,8 +359,11 @@ class FakeAllasApp:
         else:
             reply = self._serve(request, environ)
         # Read what the service left unread, so the client is not cut off mid-send;
-        # a remainder past DRAIN_LIMIT is left to the closing connection.
-        body.drain()
+        # a remainder past DRAIN_LIMIT is left to the closing connection, and so is a
+        # body refused as too large (413): the server replies at once and closes the
+        # connection (cheroot does on a 413), as Swift and RGW reply before it is sent.
+        if reply.status != 413:
+            body.drain()
         if faults is not None:
             faults.record(request.method, request.path, request.query, reply.status)
         return self._respond(reply, request.method, start_response)
@@ -373,6 +376,10 @@ class FakeAllasApp:
             reply = Reply(400, {"Content-Type": "text/plain; charset=utf-8"}, f"{error}\n".encode())
         if is_keystone:
             reply = point_at(reply, self.origin or request_origin(environ))
+        elif "Www-Authenticate" in reply.headers:  # it names Keystone's URL: this server's
+            origin = self.origin or request_origin(environ)
+            challenge = reply.headers["Www-Authenticate"]
+            reply.headers["Www-Authenticate"] = ALLAS_ORIGIN.sub(lambda _: origin, challenge)
         elif request.method in WRITE_METHODS and self.on_write is not None:
             self.on_write()
         return reply

@@ -39,6 +39,7 @@ from .cases_proxy import (
     expiry_details,
     options_and_cors,
     slo_ranges,
+    symlinks,
     temp_url_details,
 )
 from .cases_sharing import container_acls, temp_urls
@@ -97,4 +98,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "options_and_cors": options_and_cors,
     "account_quotas": account_quotas,
     "container_quotas": container_quotas,
+    "symlinks": symlinks,
 }

@@ -1,6 +1,7 @@
 """Conformance cases for what OpenStack Swift's own functional suite found the fake
 lacking: SLO segment ranges, nested manifests and inline data; DLO manifests; temp URL
-details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas.
+details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas;
+symlinks.
 """
 
 from __future__ import annotations
@@ -300,3 +301,64 @@ def container_quotas(p: Probe) -> None:
         p.request(f"delete {name}", "DELETE", name, record_body=False)
     p.request("delete container", "DELETE", c)
     p.request("delete the other container", "DELETE", later)
+
+
+def symlinks(p: Probe) -> None:
+    """Symlinks: made, followed (Content-Location), read as themselves, listed, POSTed
+    to, static ones checked, a dangling one, and one past the loop limit."""
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    p.request("put target", "PUT", f"{c}/target", data=b"target body")
+    target_etag = hashlib.md5(b"target body").hexdigest()
+    p.request("put link", "PUT", f"{c}/link", data=b"", headers={"X-Symlink-Target": f"{c}/target"})
+    p.request("get through the link", "GET", f"{c}/link")
+    p.request("head the link itself", "HEAD", f"{c}/link", params={"symlink": "get"})
+    p.request(
+        "put static link",
+        "PUT",
+        f"{c}/static",
+        data=b"",
+        headers={"X-Symlink-Target": f"{c}/target", "X-Symlink-Target-Etag": target_etag},
+    )
+    p.request(
+        "put static link with a wrong etag",
+        "PUT",
+        f"{c}/wrong",
+        data=b"",
+        headers={"X-Symlink-Target": f"{c}/target", "X-Symlink-Target-Etag": "0" * 32},
+    )
+    p.request("list", "GET", c, params={"format": "json"})
+    p.request("post to the link", "POST", f"{c}/link", headers={"X-Object-Meta-A": "1"})
+    p.request(
+        "put dangling link",
+        "PUT",
+        f"{c}/dangling",
+        data=b"",
+        headers={"X-Symlink-Target": f"{c}/nowhere"},
+    )
+    p.request("get dangling link", "GET", f"{c}/dangling")
+    p.request(
+        "put link to link",
+        "PUT",
+        f"{c}/second",
+        data=b"",
+        headers={"X-Symlink-Target": f"{c}/link"},
+    )
+    p.request(
+        "put link to link to link",
+        "PUT",
+        f"{c}/third",
+        data=b"",
+        headers={"X-Symlink-Target": f"{c}/second"},
+    )
+    p.request("get past the loop limit", "GET", f"{c}/third")
+    p.request(
+        "put a link with a body",
+        "PUT",
+        f"{c}/body",
+        data=b"x",
+        headers={"X-Symlink-Target": f"{c}/target"},
+    )
+    for name in ("third", "second", "dangling", "static", "wrong", "link", "body", "target"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)

@@ -94,6 +94,12 @@ AUTHORIZE = "fake_swift.authorize"
 # Set by the temp URL middleware: the (project, container) its key reaches; container
 # None for an account's key. Requests sent on its behalf must stay inside.
 TEMP_URL_SCOPE = "fake_swift.temp_url_scope"
+# Where a GET or HEAD that followed symlinks ended ("/v1/<account>/<container>/<object>"),
+# shown as Content-Location; and the account of the object it ended at.
+CONTENT_LOCATION = "fake_swift.content_location"
+# The link a symlink PUT makes, for the object controller to store.
+SYMLINK = "fake_swift.symlink"
+SOURCE_ACCOUNT = "fake_swift.source_account"
 # The object a GET or HEAD read (the copy middleware reads its source through them).
 SOURCE_OBJECT = "fake_swift.source_object"
 # Set on the copy middleware's read of its source: objects past their X-Delete-At are
@@ -175,6 +181,9 @@ class Shared:
     state: FakeState
     flavor: Flavor
     resolve: Callable[[Account, StoredObject, int], Content]
+    # Follows a symlink for a read (see symlink.py): the object and account it ends at;
+    # without a request, for a large object's segment.
+    follow: Callable[[Request | None, Account, StoredObject], tuple[StoredObject, Account]]
 
 
 class Layer:
@@ -266,8 +275,19 @@ class Layer:
         )
         account = access_of(request).account
         obj = self.object(account, target.container, target.object, expired_ok)
+        if (
+            obj.symlink is not None
+            and self.flavor.symlinks
+            and request.query.get("symlink") != "get"
+        ):
+            obj, account = self.shared.follow(request, account, obj)
         request.environ[SOURCE_OBJECT] = obj
+        request.environ[SOURCE_ACCOUNT] = account
         return obj
+
+    def source_account(self, request: Request) -> Account:
+        """The account of the object a read ended at (another one past a symlink)."""
+        return request.environ.get(SOURCE_ACCOUNT) or access_of(request).account
 
     def authorized(self, request: Request, method: str, target: Target) -> Access:
         """Access for a request sent on behalf of ``request`` (same token, Referer):

@@ -11,6 +11,7 @@ from ..metadata import meta_header_name, update_metadata
 from ..state import Account, Container, StoredObject
 from .auth import apply_acls, sent_acls
 from .common import Layer, Refusal, access_of, http_date, target_of, x_timestamp
+from .symlink import symlink_path
 
 # The metadata names of a container's quota (see quotas.py).
 QUOTA_KEYS = ("quota-bytes", "quota-count")
@@ -37,7 +38,7 @@ class ContainerController(Layer):
                 "X-Container-Object-Count": str(len(container.objects)),
                 "X-Container-Bytes-Used": str(container.bytes_used),
                 "X-Timestamp": x_timestamp(container.created),
-                "Last-Modified": http_date(container.last_modified or container.created),
+                "Last-Modified": http_date(self._last_modified(container)),
                 "Accept-Ranges": "bytes",
             }
             if self.flavor.reports_actual_bytes:
@@ -55,6 +56,13 @@ class ContainerController(Layer):
                 headers["X-Container-Write"] = container.write_acl
         return headers
 
+    def _last_modified(self, container: Container) -> float:
+        """Swift's container changes with its own PUTs and POSTs only; RGW's with its
+        objects too."""
+        if self.flavor.container_modified_by_objects:
+            return container.last_modified or container.created
+        return container.changed or container.created
+
     def put(self, request: Request, account: Account, name: str) -> Reply:
         self.check_container_name(name)
         self.check_metadata(request, "container")
@@ -66,6 +74,7 @@ class ContainerController(Layer):
                 metadata = self.updated_metadata(container.metadata, request, "container")
                 container.metadata = metadata
                 apply_acls(container, acls)
+                container.changed = time.time()
                 return self.accepted()
             if self.flavor.container_names_are_global:
                 owner = self.state.container_owner(name)
@@ -109,13 +118,14 @@ class ContainerController(Layer):
                 if kind == "subdir":
                     entries.append({"subdir": object_name})
                     continue
-                entries.append(self._listing_entry(container.objects[object_name]))
+                entry = self._listing_entry(container.objects[object_name], account.project_id)
+                entries.append(entry)
         headers = self.container_headers(container)
         if self.flavor.container_listing_timestamp_is_zero:
             headers["X-Timestamp"] = x_timestamp(0)
         return listing_reply(self.flavor, request, entries, headers, ("container", name))
 
-    def _listing_entry(self, obj: StoredObject) -> dict:
+    def _listing_entry(self, obj: StoredObject, project_id: str) -> dict:
         lists_manifest_json = obj.is_slo and self.flavor.slo_stores_manifest_json
         entry = {
             "name": obj.name,
@@ -127,6 +137,21 @@ class ContainerController(Layer):
         entry["last_modified"] = self.flavor.listing_time(obj.last_modified)
         if lists_manifest_json:
             entry["slo_etag"] = f'"{obj.slo_etag}"'
+        if obj.symlink is not None and self.flavor.symlinks:
+            entry.update(self._symlink_entry(obj, project_id))
+        return entry
+
+    def _symlink_entry(self, obj: StoredObject, project_id: str) -> dict:
+        """Where a link points, as Swift lists it (and its target's SLO ETag, size and
+        ETag for a static link)."""
+        link = obj.symlink
+        assert link is not None
+        entry: dict = {"symlink_path": symlink_path(link, project_id)}
+        if link.etag:
+            if link.slo_etag:
+                entry["slo_etag"] = link.slo_etag
+            entry["symlink_etag"] = link.etag
+            entry["symlink_bytes"] = link.size
         return entry
 
     def post(self, request: Request, account: Account, name: str) -> Reply:
@@ -142,6 +167,7 @@ class ContainerController(Layer):
         with self.state.lock:
             container.metadata = self.updated_metadata(container.metadata, request, "container")
             apply_acls(container, acls)
+            container.changed = time.time()
         return Reply(204, {"Content-Type": self.flavor.write_reply_content_type})
 
     def delete(self, request: Request, account: Account, name: str) -> Reply:

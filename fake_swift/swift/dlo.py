@@ -16,7 +16,6 @@ from .common import (
     Layer,
     Refusal,
     Target,
-    access_of,
     http_date,
     split_object_path,
     target_of,
@@ -64,8 +63,8 @@ class DloMiddleware(Layer):
                 reply.headers["Last-Modified"] = http_date(0)
             raise Refusal(reply)
         if request.method in ("GET", "HEAD") and request.query.get("multipart-manifest") != "get":
-            account = access_of(request).account
             obj = self.target_object(request)
+            account = self.source_account(request)
             if obj.dlo_manifest is not None:
                 return self._serve(request, account, obj)
         return self.app(request)

@@ -14,7 +14,7 @@ from ..messages import Reply, Request
 from ..metadata import MetadataProblem, metadata_problem, object_metadata
 from ..state import EntityTooLarge, StoredObject
 from . import reads
-from .common import Layer, Refusal, access_of, kept_headers, target_of
+from .common import SYMLINK, Layer, Refusal, access_of, kept_headers, target_of
 from .content import plain_content
 
 
@@ -139,14 +139,23 @@ class ObjectController(Layer):
             extra_headers=kept_headers(request.headers),
             dlo_manifest=request.headers.get("x-object-manifest"),
             delete_at=checks.delete_at,
+            symlink=request.environ.get(SYMLINK),
         )
         self.store(account, target.container, obj)
         return Reply(201, self.written_headers(obj, etag))
 
     def get(self, request: Request) -> Reply:
         obj = self.target_object(request)
-        # A DLO's manifest (?multipart-manifest=get) names its segments still.
-        extra = {"X-Object-Manifest": obj.dlo_manifest} if obj.dlo_manifest else None
+        # A DLO's manifest (?multipart-manifest=get) names its segments still, and a
+        # symlink read as itself (?symlink=get) its target.
+        extra = {"X-Object-Manifest": obj.dlo_manifest} if obj.dlo_manifest else {}
+        if obj.symlink is not None:
+            extra["X-Symlink-Target"] = obj.symlink.target
+            if obj.symlink.account:
+                extra["X-Symlink-Target-Account"] = obj.symlink.account
+            if obj.symlink.etag:
+                extra["X-Symlink-Target-Etag"] = obj.symlink.etag
+                extra["X-Symlink-Target-Bytes"] = str(obj.symlink.size)
         return reads.serve(self, request, obj, plain_content(obj), extra=extra)
 
     def post(self, request: Request) -> Reply:

@@ -9,6 +9,7 @@ then one middleware per concern, then the account, container and object controll
     auth        tokens and ACLs                 (auth.py)
     bulk        ?bulk-delete                    (bulk.py)
     quotas      account and container quotas    (quotas.py)
+    symlink     symlinks                        (symlink.py)
     slo         static large objects            (slo.py)
     dlo         dynamic large objects           (dlo.py)
     controllers account.py, container.py, obj.py
@@ -25,9 +26,10 @@ from __future__ import annotations
 import json
 import re
 from email.utils import formatdate
-from urllib.parse import unquote, unquote_to_bytes
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from ..flavors import Flavor
+from ..keystone import AUTH_URL
 from ..messages import Reply, Request, json_reply
 from ..state import Account, FakeState, StoredObject
 from .account import AccountController
@@ -42,6 +44,7 @@ from .dlo import DloMiddleware
 from .obj import ObjectController
 from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
+from .symlink import SymlinkMiddleware
 from .tempurl import TempUrlMiddleware
 
 # An HTTP token (RFC 9110 tchar), what a header name is made of.
@@ -54,17 +57,23 @@ class Swift:
     def __init__(self, state: FakeState, flavor: Flavor) -> None:
         self.state = state
         self.flavor = flavor
-        shared = Shared(state, flavor, self._resolve)
+        shared = Shared(state, flavor, self._resolve, self._follow)
         controllers = Controllers(shared)
         self._dlo = DloMiddleware(shared, controllers)
         self._slo = SloMiddleware(shared, self._dlo)
-        quotas = QuotaMiddleware(shared, self._slo)
+        self._symlink = SymlinkMiddleware(shared, self._slo)
+        quotas = QuotaMiddleware(shared, self._symlink)
         bulk = BulkMiddleware(shared, quotas)
         auth = AuthMiddleware(shared, bulk)
         copy = CopyMiddleware(shared, auth)
         tempurl = TempUrlMiddleware(shared, copy)
         cors = CorsMiddleware(shared, tempurl)
         self._app = Router(shared, cors)
+
+    def _follow(
+        self, request: Request | None, account: Account, link: StoredObject
+    ) -> tuple[StoredObject, Account]:
+        return self._symlink.follow(request, account, link)
 
     def _resolve(self, account: Account, obj: StoredObject, depth: int) -> Content:
         if obj.slo_segments is not None:
@@ -127,6 +136,10 @@ class Swift:
             reply.body = body
             reply.headers["Content-Type"] = f"application/{wanted}; charset=utf-8"
             reply.headers.pop("Content-Length", None)
+        if reply.status == 401 and self.flavor.www_authenticate_on_401:
+            reply.headers["Www-Authenticate"] = f'Swift realm="{_realm(request.path)}", ' + (
+                f'Keystone uri="{AUTH_URL}"'
+            )
         if self.flavor.accept_ranges_on_errors:
             reply.headers.setdefault("Accept-Ranges", "bytes")
         if request.method == "HEAD" and self.flavor.head_errors_have_zero_length:
@@ -142,6 +155,11 @@ class Router(Layer):
             if request.method not in ("GET", "HEAD"):
                 return self.error(405, "MethodNotAllowed")
             return json_reply(200, self.flavor.info)
+        if (
+            request.path.rstrip("/") == API_PREFIX.rstrip("/")
+            and self.flavor.version_path_is_bad_url
+        ):
+            return self.error(412, "PreconditionFailed", "Bad URL")  # no account
         if not request.path.startswith(API_PREFIX):
             return self.error(404, "NoSuchBucket")
         account_part, _, remainder = request.path[len(API_PREFIX) :].partition("/")
@@ -195,6 +213,12 @@ class Controllers(Layer):
         if not target.object:
             return self._container(request)
         return self._object(request)
+
+
+def _realm(path: str) -> str:
+    """The realm of a 401 as Swift names it: the account segment of the path."""
+    account = path[len(API_PREFIX) :].split("/")[0] if path.startswith(API_PREFIX) else ""
+    return quote(unquote(account)) if account else "unknown"
 
 
 def _wanted_format(request: Request) -> str:

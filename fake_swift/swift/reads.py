@@ -127,8 +127,12 @@ def _multipart_ranges(
 
 
 def failed_condition(layer: Layer, request: Request, etag: str, last_modified: float) -> int | None:
-    """412 or 304 if the If-* headers say so (RFC 9110's order), else None."""
+    """412 or 304 if the If-* headers say so, else None: in RFC 9110's order (a date is
+    looked at only without its ETag header), or as Swift's swob checks them (each on its
+    own: If-None-Match, If-Match, If-Modified-Since, If-Unmodified-Since)."""
     headers = request.headers
+    if layer.flavor.conditions_checked_each:
+        return _swob_condition(layer, headers, etag, last_modified)
     if_match = headers.get("if-match")
     if if_match is not None:
         if not _etag_matches(layer, if_match, etag):
@@ -145,6 +149,27 @@ def failed_condition(layer: Layer, request: Request, etag: str, last_modified: f
         since = _http_time(layer, headers["if-modified-since"])
         if since is not None and math.ceil(last_modified) <= since:
             return 304
+    return None
+
+
+def _swob_condition(
+    layer: Layer, headers: dict[str, str], etag: str, last_modified: float
+) -> int | None:
+    if_none_match = headers.get("if-none-match")
+    if if_none_match is not None and _etag_matches(layer, if_none_match, etag):
+        return 304
+    if_match = headers.get("if-match")
+    if if_match is not None and not _etag_matches(layer, if_match, etag):
+        return 412
+    stamp = math.ceil(last_modified)
+    raw = headers.get("if-modified-since")
+    since = _http_time(layer, raw) if raw is not None else None
+    if since is not None and stamp <= since:
+        return 304
+    raw = headers.get("if-unmodified-since")
+    since = _http_time(layer, raw) if raw is not None else None
+    if since is not None and stamp > since:
+        return 412
     return None
 
 

@@ -82,8 +82,8 @@ class SloMiddleware(Layer):
         if request.method == "DELETE" and manifest_param == "delete":
             return self._delete(request)
         if request.method in ("GET", "HEAD"):
-            account = access_of(request).account
             obj = self.target_object(request)
+            account = self.source_account(request)
             if obj.is_slo:
                 if manifest_param == "get":
                     return self._manifest_reply(request, obj)
@@ -138,8 +138,8 @@ class SloMiddleware(Layer):
     def _check_segments_readable(self, request: Request, obj: StoredObject, depth: int = 0) -> None:
         """The client may read every segment (Swift reads them with its token and
         Referer); 409 when it may not, as for a missing segment."""
-        project_id = target_of(request).project_id
-        account = access_of(request).account
+        account = self.source_account(request)
+        project_id = account.project_id
         checked: set[str] = set()
         for segment in obj.slo_segments or ():
             if segment.data is not None or segment.container in checked:
@@ -181,8 +181,8 @@ class SloMiddleware(Layer):
 
     def segments_content(self, account: Account, obj: StoredObject, depth: int) -> Content:
         """The content of a static large object: its segments joined."""
-        if depth > MAX_NESTING:
-            raise Refusal(self.error(409, "InvalidManifest", "Too many nested manifests"))
+        if depth >= MAX_NESTING:  # ten manifests deep at most, the top one counted
+            raise Refusal(self.error(409, "InvalidManifest"))  # too many nested manifests
         parts: list[Part] = []
         for segment in obj.slo_segments or ():
             if segment.data is not None:
@@ -194,10 +194,13 @@ class SloMiddleware(Layer):
                 current = container.objects.get(segment.name) if container else None
             if current is None or current.expired():
                 raise self._conflict(segment, "is missing")
+            segment_account = account
+            if current.symlink is not None and self.flavor.symlinks:
+                current, segment_account = self.shared.follow(None, account, current)
             if current.is_slo and segment.sub_slo:
-                inner = self.segments_content(account, current, depth + 1)
+                inner = self.segments_content(segment_account, current, depth + 1)
             else:
-                inner = self.content(account, current, depth + 1)
+                inner = self.content(segment_account, current, depth + 1)
                 if self.flavor.slo_segment_etags_checked and (
                     inner.etag.strip('"') != segment.etag or inner.size != segment.size
                 ):
@@ -207,8 +210,9 @@ class SloMiddleware(Layer):
         return Content(parts, obj.content_length, f'"{obj.slo_etag}"', self._served_headers(obj))
 
     def _conflict(self, segment: SloSegment, what: str) -> Refusal:
-        detail = f"Segment {segment.path} {what}"
-        return Refusal(self.error(409, "InvalidManifest", detail))
+        """A segment that cannot be served (``what`` says why, for the reader of this
+        code): the server's plain 409, as Swift's SLO answers before the first byte."""
+        return Refusal(self.error(409, "InvalidManifest"))
 
     def _manifest_reply(self, request: Request, obj: StoredObject) -> Reply:
         if not self.flavor.slo_stores_manifest_json:
@@ -250,6 +254,11 @@ class SloMiddleware(Layer):
             obj = container.objects.get(name) if container else None
         if obj is None or obj.expired():
             return None
+        if obj.symlink is not None and self.flavor.symlinks:
+            try:
+                obj, account = self.shared.follow(None, account, obj)
+            except Refusal:
+                return None
         if obj.is_slo:
             size, etag = obj.content_length, obj.slo_etag
         else:
