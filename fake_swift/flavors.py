@@ -137,6 +137,11 @@ class Flavor:
     listing_limit_error_keeps_account_headers: bool
     # ?reverse=true on container listings (RGW 16 reverses only account listings).
     container_listing_honours_reverse: bool
+    # ?reverse reverses whatever its value, even "false" (RGW); only a true value (Swift).
+    reverse_by_presence: bool
+    # Without a prefix, the names that start with the delimiter are left out of a
+    # container listing, subdir and all (RGW); Swift lists them under the subdir "/".
+    bare_delimiter_subdir_left_out: bool
     # XML listings: Swift (ElementTree) writes a newline after the declaration, puts
     # account entries on lines of their own, writes empty elements as <x />, names the
     # account AUTH_<id> and answers Accept: text/xml as text/xml; RGW does none of that.
@@ -252,11 +257,11 @@ class Flavor:
     # A container's X-Container-Meta-Quota-Bytes and -Count are shown back as metadata
     # (Swift); RGW enforces them as the bucket's quota and does not show them.
     container_quota_shown_as_metadata: bool
+    # Server mode: "Connection: keep-alive" on every reply of a connection kept open
+    # (RGW's front end); Swift's eventlet says it only when the client did.
+    announces_keep_alive: bool
     # Symlinks (X-Symlink-Target), as Swift's symlink middleware keeps them; RGW has none.
     symlinks: bool
-    # A container's Last-Modified moves with its objects' writes (RGW), or only with PUTs
-    # and POSTs of the container itself (Swift).
-    container_modified_by_objects: bool
     # The API's root alone (/swift/v1, no account) answers 412 "Bad URL" (Swift).
     version_path_is_bad_url: bool
     # A 401 names its realm and where to log in: Swift's proxy says
@@ -306,6 +311,9 @@ class Flavor:
     # A path that is not UTF-8: Swift 412 "Invalid UTF8 or contains NULL"; RGW 400
     # InvalidBucketName / InvalidObjectName.
     invalid_utf8_path_is_precondition_failed: bool
+    # RGW: a container name that is not UTF-8 answers 412 "Invalid UTF8" (one with a 0xFF
+    # byte 400, as any other segment).
+    invalid_utf8_container_is_412: bool
     # A header name with a character that is not an HTTP token character (RFC 9110: not
     # ASCII letters, digits or !#$%&'*+-.^_`|~; so any non-ASCII, "(", "@", "/", controls)
     # is refused by RGW's HTTP front end with a bare 400 (Content-Length: 0 and nothing
@@ -324,6 +332,9 @@ class Flavor:
     # What a malformed X-Copy-From or a COPY without Destination answers (RGW: 412 with
     # "Bad URL"; None: Swift's own sentences).
     copy_path_error_detail: str | None
+    # A COPY's Destination with an empty container name ("//o"): RGW 400 InvalidArgument;
+    # Swift, as any Destination that is not <container>/<object>, 412.
+    copy_destination_without_container_is_400: bool
     # A bad X-Object-Manifest is refused with the empty body's ETag and a Last-Modified.
     manifest_error_has_empty_etag: bool
     # Expired objects (X-Delete-At passed): a copy still reads them (RGW), and a DELETE
@@ -499,6 +510,8 @@ RGW = Flavor(
     listing_limit_over_max_rejected=frozenset({"account"}),
     listing_limit_error_keeps_account_headers=True,
     container_listing_honours_reverse=False,
+    reverse_by_presence=True,
+    bare_delimiter_subdir_left_out=True,
     xml_declaration_ends_line=False,
     xml_account_entries_on_lines=False,
     xml_self_closes_empty=False,
@@ -553,8 +566,8 @@ RGW = Flavor(
     post_without_manifest_keeps_dlo=True,
     cors_from_container_metadata=False,
     container_quota_shown_as_metadata=False,
+    announces_keep_alive=True,
     symlinks=False,
-    container_modified_by_objects=True,
     version_path_is_bad_url=False,
     www_authenticate_on_401=False,
     account_quota_headers_refused=(
@@ -580,12 +593,14 @@ RGW = Flavor(
     object_name_limit_counts_bytes=True,
     object_name_checked_on_every_request=True,
     invalid_utf8_path_is_precondition_failed=False,
+    invalid_utf8_container_is_412=True,
     header_names_must_be_tokens=True,
     max_header_line=None,
     too_large_status=400,
     too_large_content_type=None,
     plain_error_content_type=None,
     copy_path_error_detail="Bad URL",
+    copy_destination_without_container_is_400=True,
     manifest_error_has_empty_etag=True,
     copy_reads_expired_objects=True,
     max_delete_at=None,
@@ -713,6 +728,8 @@ SWIFT = Flavor(
     listing_limit_over_max_rejected=frozenset({"account", "container"}),
     listing_limit_error_keeps_account_headers=False,
     container_listing_honours_reverse=True,
+    reverse_by_presence=False,
+    bare_delimiter_subdir_left_out=False,
     xml_declaration_ends_line=True,
     xml_account_entries_on_lines=True,
     xml_self_closes_empty=True,
@@ -767,8 +784,8 @@ SWIFT = Flavor(
     post_without_manifest_keeps_dlo=False,
     cors_from_container_metadata=True,
     container_quota_shown_as_metadata=True,
+    announces_keep_alive=False,
     symlinks=True,
-    container_modified_by_objects=False,
     version_path_is_bad_url=True,
     www_authenticate_on_401=True,
     account_quota_headers_refused=("*",),
@@ -791,12 +808,14 @@ SWIFT = Flavor(
     object_name_limit_counts_bytes=False,
     object_name_checked_on_every_request=False,
     invalid_utf8_path_is_precondition_failed=True,
+    invalid_utf8_container_is_412=False,
     header_names_must_be_tokens=False,
     max_header_line=8192,
     too_large_status=413,
     too_large_content_type="text/plain",
     plain_error_content_type="text/plain",
     copy_path_error_detail=None,
+    copy_destination_without_container_is_400=False,
     manifest_error_has_empty_etag=False,
     copy_reads_expired_objects=False,
     max_delete_at=9_999_999_999,

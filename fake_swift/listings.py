@@ -64,13 +64,30 @@ def listing_limit(flavor: Flavor, query: dict[str, str], level: str) -> int:
     return max(limit, 0)
 
 
+def wants_reverse(flavor: Flavor, query: dict[str, str], level: str) -> bool:
+    """Whether ?reverse asks for a listing in reverse order: a true value (Swift), or
+    the parameter whatever its value (RGW, which reverses only account listings)."""
+    if "reverse" not in query:
+        return False
+    if level == "container" and not flavor.container_listing_honours_reverse:
+        return False
+    if flavor.reverse_by_presence:
+        return True
+    return query["reverse"].strip().lower() in _TRUE_VALUES
+
+
 def select_names(
-    names: list[str], query: dict[str, str], limit: int, reverse_allowed: bool = True
+    names: list[str],
+    query: dict[str, str],
+    limit: int,
+    reverse: bool = False,
+    bare_delimiter_left_out: bool = False,
 ) -> list[tuple[str, str]]:
     """Apply prefix, marker, end_marker, reverse, delimiter, path and limit to sorted names.
 
     Returns ("name", name) and ("subdir", prefix) pairs in listing order. A subdir equal
-    to the marker is left out (the client has seen it on the previous page).
+    to the marker is left out (the client has seen it on the previous page), and so is
+    one that is the delimiter alone when ``bare_delimiter_left_out`` (RGW).
     """
     prefix = query.get("prefix", "")
     marker = query.get("marker", "")
@@ -82,7 +99,6 @@ def select_names(
         # ("dir/sub/") included, no subdir entries (Swift's container server).
         prefix = path.rstrip("/") + "/" if path else ""
         delimiter = ""
-    reverse = reverse_allowed and (query.get("reverse") or "").strip().lower() in _TRUE_VALUES
     low, high = prefix_bounds(names, prefix)
     if reverse:
         if marker:
@@ -111,6 +127,8 @@ def select_names(
             cut = name.find(delimiter, len(prefix))
             if cut >= 0:
                 subdir = name[: cut + len(delimiter)]
+                if bare_delimiter_left_out and subdir == delimiter:
+                    continue
                 if subdir != marker and (not selected or selected[-1] != ("subdir", subdir)):
                     selected.append(("subdir", subdir))
                 continue

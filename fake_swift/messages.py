@@ -7,6 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+# Set in a request's environ by a service that refused its body as too large before
+# reading it: the server replies at once and closes the connection, as Swift and RGW do,
+# rather than wait for a body the client may never send.
+BODY_REFUSED = "fake_swift.body_refused"
+# Set in the WSGI environ for the server under the app: close after this reply.
+CLOSE_AFTER_REPLY = "fake_swift.close_after_reply"
+
 
 @dataclass
 class Request:

@@ -38,6 +38,7 @@ from .conformance import check
 from .faults import Faults
 from .flavors import get_flavor
 from .keystone import STORAGE_ROOT
+from .messages import CLOSE_AFTER_REPLY
 from .state import DEFAULT_DOMAIN_NAME, FakeState
 from .wsgi import DropConnection, FakeAllasApp, create_app, is_loopback
 
@@ -151,7 +152,7 @@ class _Request(cheroot_server.HTTPRequest):
     start with "//" (a path that names nothing: 404), and its method need not be in
     capitals (the app answers an unknown one 405). A client that sends
     ``Connection: keep-alive`` gets it back on a connection kept open, as eventlet
-    (Swift's server) answers.
+    (Swift's server) answers; with the rgw flavor every client does, as from RGW.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -159,6 +160,7 @@ class _Request(cheroot_server.HTTPRequest):
 
     def send_headers(self) -> None:
         asked = self.inheaders.get(b"Connection", b"").lower() == b"keep-alive"
+        asked = asked or getattr(self.server, "announces_keep_alive", False)
         if asked and not self.close_connection and self.response_protocol == "HTTP/1.1":
             if not any(name.lower() == b"connection" for name, _ in self.outheaders):
                 self.outheaders.append((b"Connection", b"keep-alive"))
@@ -173,6 +175,16 @@ class _Request(cheroot_server.HTTPRequest):
         if ok and reader.doubled:
             self.uri, self.path = b"/" + self.uri, b"/" + self.path
         return ok
+
+
+class _Gateway(cheroot_wsgi.Gateway_10):
+    """cheroot's WSGI gateway, closing the connection after a reply when the app asks
+    (instead of first reading a refused body to its end)."""
+
+    def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
+        if self.env.get(CLOSE_AFTER_REPLY):
+            self.req.close_connection = True
+        return super().start_response(status, headers, exc_info)
 
 
 class _Connection(cheroot_server.HTTPConnection):
@@ -360,6 +372,8 @@ def _serve(args: argparse.Namespace) -> int:
         )
         server.keep_alive_conn_limit = KEEP_ALIVE_CONNECTIONS
         server.ConnectionClass = _Connection
+        server.gateway = _Gateway
+        server.announces_keep_alive = get_flavor(args.flavor).announces_keep_alive
         try:
             server.prepare()
         except OSError as error:

@@ -35,7 +35,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 from .faults import Action, Faults, RequestRecord, reason_phrase, sleep
 from .flavors import Flavor, get_flavor
 from .keystone import AUTH_URL, STORAGE_ROOT, Keystone
-from .messages import Reply, Request, json_reply
+from .messages import BODY_REFUSED, CLOSE_AFTER_REPLY, Reply, Request, json_reply
 from .state import FakeState
 from .swift import Swift
 
@@ -359,10 +359,12 @@ class FakeAllasApp:
         else:
             reply = self._serve(request, environ)
         # Read what the service left unread, so the client is not cut off mid-send;
-        # a remainder past DRAIN_LIMIT is left to the closing connection, and so is a
-        # body refused as too large (413): the server replies at once and closes the
-        # connection (cheroot does on a 413), as Swift and RGW reply before it is sent.
-        if reply.status != 413:
+        # a remainder past DRAIN_LIMIT is left to the server. A body refused as too large
+        # is not read: the server replies at once and closes the connection, as Swift and
+        # RGW reply before it is sent.
+        if reply.status == 413 or request.environ.get(BODY_REFUSED):
+            environ[CLOSE_AFTER_REPLY] = True
+        else:
             body.drain()
         if faults is not None:
             faults.record(request.method, request.path, request.query, reply.status)

@@ -85,8 +85,10 @@ def select(
     end_marker: str,
     limit: int | None,
     reverse: bool,
+    bare_delimiter_left_out: bool = False,
 ) -> list[tuple[str, str]]:
-    """The ("name", n) and ("subdir", s) entries a listing holds, as Swift defines them."""
+    """The ("name", n) and ("subdir", s) entries a listing holds, as Swift defines them
+    (RGW leaves out the names under a subdir that is the delimiter alone)."""
     chosen = [n for n in sorted(names) if n.startswith(prefix)]
     if reverse:
         chosen = [n for n in reversed(chosen) if (not marker or n < marker)]
@@ -100,6 +102,8 @@ def select(
             entries.append(("name", name))
             continue
         subdir = name[: cut + len(delimiter)]
+        if bare_delimiter_left_out and subdir == delimiter:
+            continue
         if subdir != marker and (not entries or entries[-1] != ("subdir", subdir)):
             entries.append(("subdir", subdir))
     return entries[: 10_000 if limit is None else limit]
@@ -373,7 +377,14 @@ class FakeAgainstModel(RuleBasedStateMachine):
         objects = self.containers[container]
         honours_reverse = reverse and self.flavor == "swift"  # RGW ignores it
         expected = select(
-            list(objects), prefix, delimiter, marker, end_marker, limit, honours_reverse
+            list(objects),
+            prefix,
+            delimiter,
+            marker,
+            end_marker,
+            limit,
+            honours_reverse,
+            bare_delimiter_left_out=self.flavor == "rgw",
         )
         for entry in entries(reply):
             stored = objects[entry["name"]]

@@ -33,10 +33,12 @@ from .cases_core import (
 )
 from .cases_proxy import (
     account_quotas,
+    container_last_modified,
     container_quotas,
     copy_details,
     dlo_manifests,
     expiry_details,
+    listing_and_naming_edges,
     options_and_cors,
     slo_ranges,
     symlinks,
@@ -99,4 +101,6 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "account_quotas": account_quotas,
     "container_quotas": container_quotas,
     "symlinks": symlinks,
+    "container_last_modified": container_last_modified,
+    "listing_and_naming_edges": listing_and_naming_edges,
 }

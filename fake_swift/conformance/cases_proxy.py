@@ -1,13 +1,14 @@
 """Conformance cases for what OpenStack Swift's own functional suite found the fake
 lacking: SLO segment ranges, nested manifests and inline data; DLO manifests; temp URL
 details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas;
-symlinks.
+symlinks; what a container's Last-Modified follows; listing and naming edges.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from urllib.parse import urlsplit
 
 from swiftclient.utils import generate_temp_url
@@ -360,5 +361,51 @@ def symlinks(p: Probe) -> None:
         headers={"X-Symlink-Target": f"{c}/target"},
     )
     for name in ("third", "second", "dangling", "static", "wrong", "link", "body", "target"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
+def container_last_modified(p: Probe) -> None:
+    """A container's Last-Modified moves with its own PUT and POST, not its objects'."""
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+
+    def modified() -> str:
+        return p.request("head container", "HEAD", c).headers.get("last-modified", "")
+
+    created = modified()
+    time.sleep(1.1)  # Last-Modified counts whole seconds
+    p.request("put object", "PUT", f"{c}/o", data=b"x")
+    p.observe("moved by an object's PUT", modified() != created)
+    time.sleep(1.1)
+    p.request("post container", "POST", c, headers={"X-Container-Meta-A": "1"})
+    p.observe("moved by the container's POST", modified() != created)
+    p.request("delete object", "DELETE", f"{c}/o", record_body=False)
+    p.request("delete container", "DELETE", c)
+
+
+def listing_and_naming_edges(p: Probe) -> None:
+    """?reverse=false on the account, names that start with the delimiter, a container
+    name that is not UTF-8, a Destination without a container."""
+    c = p.name("c")
+    p.request("create container", "PUT", c)
+    for name in ("test", "/test/bar", "/test/bar/foo", "tt/x", "a//b"):
+        p.request(f"put {name}", "PUT", f"{c}/{name}", data=b"z")
+    p.request("list by /", "GET", c, params={"delimiter": "/", "format": "json"})
+    p.request("list by t", "GET", c, params={"delimiter": "t", "format": "json"})
+    p.request("list by / under a/", "GET", c, params={"delimiter": "/", "prefix": "a/"})
+    # Two empty containers: Swift's account counts objects only later.
+    for label in ("r1", "r2"):
+        p.request(f"create container {label}", "PUT", p.name(label))
+    listing = {"prefix": p.name("r"), "format": "json"}
+    for value in ("false", "", "true"):
+        p.request(f"account, reverse={value!r}", "GET", params={**listing, "reverse": value})
+    for label in ("r1", "r2"):
+        p.request(f"delete container {label}", "DELETE", p.name(label))
+    p.request("not UTF-8 container", "PUT", "%A4%C3%B6%C3" + p.name("u"))
+    p.request("0xFF in container", "PUT", "%FF" + p.name("u"))
+    p.request("copy to //o", "COPY", f"{c}/test", headers={"Destination": "//o"})
+    p.request("copy to no slash", "COPY", f"{c}/test", headers={"Destination": "o"})
+    for name in ("test", "/test/bar", "/test/bar/foo", "tt/x", "a//b"):
         p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
     p.request("delete container", "DELETE", c)

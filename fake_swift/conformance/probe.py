@@ -204,6 +204,11 @@ class Probe:
                 entry["headers"]["content-length"] = f"{len(entry['body'].encode())} (normalized)"
         self.records.append(entry)
 
+    def observe(self, label: str, value: object) -> None:
+        """Record a fact the case derived from several replies (a date that moved or
+        not), where one reply's normalized record cannot show it."""
+        self.records.append({"step": self.text(label), "observed": value})
+
     def headers(self, response: requests.Response) -> dict:
         seen = {key.lower(): value for key, value in response.headers.items()}
         shown = {name: self.text(seen.get(name)) for name in EXACT_HEADERS}

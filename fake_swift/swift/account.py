@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from ..listings import listing_reply, select_names
+from ..listings import listing_reply, select_names, wants_reverse
 from ..messages import Reply, Request
 from ..metadata import meta_header_name
 from ..state import Account, Project
@@ -74,7 +74,8 @@ class AccountController(Layer):
         headers = self.account_headers(account)
         limit = self.listing_limit(request, "account", headers)
         with self.state.lock:
-            selection = select_names(account.order.names, query, limit)
+            reverse = wants_reverse(self.flavor, query, "account")
+            selection = select_names(account.order.names, query, limit, reverse)
             entries = []
             for kind, name in selection:
                 if kind == "subdir":

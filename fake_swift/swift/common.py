@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 
 from ..flavors import MAX_OBJECT_NAME_LENGTH, Flavor
 from ..listings import LimitError, listing_limit, listing_type
-from ..messages import Reply, Request
+from ..messages import BODY_REFUSED, Reply, Request
 from ..metadata import (
     MetadataProblem,
     meta_header_name,
@@ -304,7 +304,7 @@ class Layer:
     # names
 
     def check_container_name(self, name: str) -> None:
-        too_short = len(name) < self.flavor.min_container_name_length
+        too_short = len(name.encode()) < self.flavor.min_container_name_length  # bytes
         if too_short or (
             name.startswith(".") and not self.flavor.container_name_may_start_with_dot
         ):
@@ -391,6 +391,7 @@ class Layer:
                 # The HTTP front end refuses it: a bare 400, no body, no ids.
                 raise Refusal(Reply(400, {"Content-Length": "0"}), bare=True) from None
             if length > max_size:
+                request.environ[BODY_REFUSED] = True
                 reply = self.error(self.flavor.too_large_status, "EntityTooLarge")
                 if self.flavor.too_large_content_type:
                     reply.headers["Content-Type"] = self.flavor.too_large_content_type

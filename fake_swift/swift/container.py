@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from ..listings import listing_reply, select_names
+from ..listings import listing_reply, select_names, wants_reverse
 from ..messages import Reply, Request
 from ..metadata import meta_header_name, update_metadata
 from ..state import Account, Container, StoredObject
@@ -38,7 +38,8 @@ class ContainerController(Layer):
                 "X-Container-Object-Count": str(len(container.objects)),
                 "X-Container-Bytes-Used": str(container.bytes_used),
                 "X-Timestamp": x_timestamp(container.created),
-                "Last-Modified": http_date(self._last_modified(container)),
+                # Moved by the container's own PUTs and POSTs, not by its objects'.
+                "Last-Modified": http_date(container.changed or container.created),
                 "Accept-Ranges": "bytes",
             }
             if self.flavor.reports_actual_bytes:
@@ -55,13 +56,6 @@ class ContainerController(Layer):
             if container.write_acl:
                 headers["X-Container-Write"] = container.write_acl
         return headers
-
-    def _last_modified(self, container: Container) -> float:
-        """Swift's container changes with its own PUTs and POSTs only; RGW's with its
-        objects too."""
-        if self.flavor.container_modified_by_objects:
-            return container.last_modified or container.created
-        return container.changed or container.created
 
     def put(self, request: Request, account: Account, name: str) -> Reply:
         self.check_container_name(name)
@@ -110,9 +104,11 @@ class ContainerController(Layer):
     def get(self, request: Request, account: Account, name: str) -> Reply:
         container = self.container(account, name)
         limit = self.listing_limit(request, "container", {})
-        reverse_allowed = self.flavor.container_listing_honours_reverse
+        reverse = wants_reverse(self.flavor, request.query, "container")
         with self.state.lock:
-            selection = select_names(container.order.names, request.query, limit, reverse_allowed)
+            left_out = self.flavor.bare_delimiter_subdir_left_out
+            names = container.order.names
+            selection = select_names(names, request.query, limit, reverse, left_out)
             entries = []
             for kind, object_name in selection:
                 if kind == "subdir":

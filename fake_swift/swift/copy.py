@@ -89,7 +89,13 @@ class CopyMiddleware(Layer):
         if "destination-account" in headers:
             sink_project = self._project(headers.pop("destination-account"))
             headers["x-copy-from-account"] = f"AUTH_{target.project_id}"
-        container, name = self._object_path(headers.pop("destination"), "Destination")
+        destination = headers.pop("destination")
+        if self.flavor.copy_destination_without_container_is_400:
+            rest = unquote(destination)
+            rest = rest[1:] if rest.startswith("/") else rest
+            if rest.startswith("/"):
+                raise Refusal(self.error(400, "InvalidArgument"))
+        container, name = self._object_path(destination, "Destination")
         headers["x-copy-from"] = quote(f"{target.container}/{target.object}")
         headers["content-length"] = "0"
         return self._put(request, Target(sink_project, container, name), headers)

@@ -172,7 +172,7 @@ class Router(Layer):
             token_id = request.headers.get("x-auth-token")
             return self.error(403 if self.state.valid_token(token_id) else 401, "AccessDenied")
         container_part, _, object_part = remainder.partition("/")
-        container_name = self._path_name(container_part, "InvalidBucketName")
+        container_name = self._path_name(container_part, "InvalidBucketName", container=True)
         object_name = self._path_name(object_part, "InvalidObjectName")
         # RGW checks the names before it looks at the token.
         if container_name and self.flavor.container_name_checked_on_every_request:
@@ -182,7 +182,7 @@ class Router(Layer):
         request.environ[TARGET] = Target(project_id, container_name, object_name)
         return self.app(request)
 
-    def _path_name(self, part: str, s3_code: str) -> str:
+    def _path_name(self, part: str, s3_code: str, container: bool = False) -> str:
         """A percent-encoded path segment as a name; refused when it is not UTF-8."""
         raw = unquote_to_bytes(part)
         try:
@@ -193,6 +193,9 @@ class Router(Layer):
             if self.flavor.invalid_utf8_path_is_precondition_failed:
                 detail = "Invalid UTF8 or contains NULL"
                 raise Refusal(self.error(412, "PreconditionFailed", detail))
+            rgw_utf8_check = container and self.flavor.invalid_utf8_container_is_412
+            if rgw_utf8_check and name is None and b"\xff" not in raw:
+                raise Refusal(self.error(412, "PreconditionFailed", "Invalid UTF8"))
             raise Refusal(self.error(400, s3_code))
         return name
 
