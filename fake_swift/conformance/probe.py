@@ -194,14 +194,16 @@ class Probe:
         if record_body:
             entry["body"] = self.body(response)
             length = entry["headers"].get("content-length")
+            body = entry["body"]
+            shown = body if isinstance(body, str) else json.dumps(body, sort_keys=True)
             if (
-                isinstance(entry["body"], str)
-                and "<account id>" in entry["body"]
+                isinstance(shown, str)
+                and ("<account id>" in shown or "<account path>" in shown)
                 and length == str(len(response.content))
             ):
-                # The account id differs in length per server: the length of the body
-                # with its placeholder, once the header is seen to match the body.
-                entry["headers"]["content-length"] = f"{len(entry['body'].encode())} (normalized)"
+                # The account id and path differ in length per server: the length of the body
+                # with its placeholders, once the header is seen to match the body.
+                entry["headers"]["content-length"] = f"{len(shown.encode())} (normalized)"
         self.records.append(entry)
 
     def observe(self, label: str, value: object) -> None:
@@ -303,6 +305,8 @@ class Probe:
         if value is None:
             return None
         value = value.replace(self.unique, "<unique>").replace(self.url(), "<account>")
+        # The account's path: under /v1 on Swift, /swift/v1 on RGW and Allas.
+        value = value.replace(urlsplit(self.url()).path, "<account path>")
         # The account's own id (AUTH_<id> on Swift, the user id on RGW) differs per server.
         account_id = self.url().rsplit("/AUTH_", 1)[-1]
         value = value.replace(f"AUTH_{account_id}", "AUTH_<account id>")
