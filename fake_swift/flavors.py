@@ -36,6 +36,8 @@ _SWIFT_HTML_ERRORS = {
     404: "<html><h1>Not Found</h1><p>The resource could not be found.</p></html>",
     405: "<html><h1>Method Not Allowed</h1><p>The method is not allowed for this "
     "resource.</p></html>",
+    406: "<html><h1>Not Acceptable</h1><p>The resource is not available in a format "
+    "acceptable to your browser.</p></html>",
     409: "<html><h1>Conflict</h1><p>There was a conflict when trying to complete your "
     "request.</p></html>",
     411: "Missing Content-Length header.",
@@ -254,6 +256,9 @@ class Flavor:
     container_quota_shown_as_metadata: bool
     # Symlinks (X-Symlink-Target), as Swift's symlink middleware keeps them; RGW has none.
     symlinks: bool
+    # Object versioning (X-Versions-Enabled, ?versions, ?version-id), as Swift's
+    # object_versioning middleware keeps it (swift: True); RGW 16 has none (rgw: False).
+    object_versioning: bool
     # A container's Last-Modified moves with its objects' writes (RGW), or only with PUTs
     # and POSTs of the container itself (Swift).
     container_modified_by_objects: bool
@@ -554,6 +559,7 @@ RGW = Flavor(
     cors_from_container_metadata=False,
     container_quota_shown_as_metadata=False,
     symlinks=False,
+    object_versioning=False,
     container_modified_by_objects=True,
     version_path_is_bad_url=False,
     www_authenticate_on_401=False,
@@ -672,6 +678,7 @@ SWIFT = Flavor(
             "allow_async_delete": True,
         },
         "symlink": {"symloop_max": 2, "static_links": True},
+        "object_versioning": {},
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
@@ -768,6 +775,7 @@ SWIFT = Flavor(
     cors_from_container_metadata=True,
     container_quota_shown_as_metadata=True,
     symlinks=True,
+    object_versioning=True,
     container_modified_by_objects=False,
     version_path_is_bad_url=True,
     www_authenticate_on_401=True,

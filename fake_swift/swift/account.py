@@ -10,6 +10,7 @@ from ..messages import Reply, Request
 from ..metadata import meta_header_name
 from ..state import Account, Project
 from .common import Layer, access_of, x_timestamp
+from .object_versioning import RESERVED, bytes_with_versions
 
 
 class AccountController(Layer):
@@ -74,7 +75,9 @@ class AccountController(Layer):
         headers = self.account_headers(account)
         limit = self.listing_limit(request, "account", headers)
         with self.state.lock:
-            selection = select_names(account.order.names, query, limit)
+            # Containers in the reserved namespace (versions) are not listed.
+            names = [name for name in account.order.names if not name.startswith(RESERVED)]
+            selection = select_names(names, query, limit)
             entries = []
             for kind, name in selection:
                 if kind == "subdir":
@@ -84,7 +87,7 @@ class AccountController(Layer):
                 entry = {
                     "name": name,
                     "count": len(container.objects),
-                    "bytes": container.bytes_used,
+                    "bytes": bytes_with_versions(account, container),
                 }
                 if self.flavor.account_listing_has_last_modified:
                     entry["last_modified"] = self.flavor.listing_time(container.last_modified)
