@@ -37,6 +37,7 @@ from .cases_proxy import (
     copy_details,
     dlo_manifests,
     expiry_details,
+    object_versioning,
     options_and_cors,
     slo_ranges,
     symlinks,
@@ -99,4 +100,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "account_quotas": account_quotas,
     "container_quotas": container_quotas,
     "symlinks": symlinks,
+    "object_versioning": object_versioning,
 }

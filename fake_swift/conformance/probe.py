@@ -64,6 +64,10 @@ EXACT_HEADERS = (
     "x-storage-policy",
     "x-storage-class",
     "x-container-bytes-used-actual",
+    "x-versions-enabled",
+    # version ids are compared as the placeholders a case gives them
+    "x-object-version-id",
+    "x-object-current-version-id",
 )
 # ACL headers, compared by value with the other account's id as a placeholder.
 ACL_HEADERS = ("x-container-read", "x-container-write")
@@ -202,6 +206,10 @@ class Probe:
                 # The account id differs in length per server: the length of the body
                 # with its placeholder, once the header is seen to match the body.
                 entry["headers"]["content-length"] = f"{len(entry['body'].encode())} (normalized)"
+            elif not isinstance(entry["body"], str) and length == str(len(response.content)):
+                shown = self.text(response.content.decode("utf-8", "replace"))
+                if "<account id>" in shown:  # JSON: its text with the placeholders
+                    entry["headers"]["content-length"] = f"{len(shown.encode())} (normalized)"
         self.records.append(entry)
 
     def headers(self, response: requests.Response) -> dict:
@@ -298,6 +306,10 @@ class Probe:
         if value is None:
             return None
         value = value.replace(self.unique, "<unique>").replace(self.url(), "<account>")
+        # Paths of the API (symlink paths in listings) start as the storage URL's does:
+        # /v1 on Swift, /swift/v1 on RGW and Allas.
+        api_path = urlsplit(self.url()).path.rsplit("/AUTH_", 1)[0]
+        value = value.replace(f"{api_path}/AUTH_", "<api path>/AUTH_")
         # The account's own id (AUTH_<id> on Swift, the user id on RGW) differs per server.
         account_id = self.url().rsplit("/AUTH_", 1)[-1]
         value = value.replace(f"AUTH_{account_id}", "AUTH_<account id>")
