@@ -36,6 +36,8 @@ _SWIFT_HTML_ERRORS = {
     404: "<html><h1>Not Found</h1><p>The resource could not be found.</p></html>",
     405: "<html><h1>Method Not Allowed</h1><p>The method is not allowed for this "
     "resource.</p></html>",
+    406: "<html><h1>Not Acceptable</h1><p>The resource is not available in a format "
+    "acceptable to your browser.</p></html>",
     409: "<html><h1>Conflict</h1><p>There was a conflict when trying to complete your "
     "request.</p></html>",
     411: "Missing Content-Length header.",
@@ -262,6 +264,9 @@ class Flavor:
     announces_keep_alive: bool
     # Symlinks (X-Symlink-Target), as Swift's symlink middleware keeps them; RGW has none.
     symlinks: bool
+    # Object versioning (X-Versions-Enabled, ?versions, ?version-id), as Swift's
+    # object_versioning middleware keeps it (swift: True); RGW 16 has none (rgw: False).
+    object_versioning: bool
     # The API's root alone (/swift/v1, no account) answers 412 "Bad URL" (Swift).
     version_path_is_bad_url: bool
     # A 401 names its realm and where to log in: Swift's proxy says
@@ -568,6 +573,7 @@ RGW = Flavor(
     container_quota_shown_as_metadata=False,
     announces_keep_alive=True,
     symlinks=False,
+    object_versioning=False,
     version_path_is_bad_url=False,
     www_authenticate_on_401=False,
     account_quota_headers_refused=(
@@ -687,6 +693,7 @@ SWIFT = Flavor(
             "allow_async_delete": True,
         },
         "symlink": {"symloop_max": 2, "static_links": True},
+        "object_versioning": {},
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
@@ -786,6 +793,7 @@ SWIFT = Flavor(
     container_quota_shown_as_metadata=True,
     announces_keep_alive=False,
     symlinks=True,
+    object_versioning=True,
     version_path_is_bad_url=True,
     www_authenticate_on_401=True,
     account_quota_headers_refused=("*",),

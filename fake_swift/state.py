@@ -219,6 +219,9 @@ class SymlinkTarget:
     etag: str | None = None
     size: int | None = None
     slo_etag: str | None = None  # a static link to an SLO: its quoted SLO ETag
+    # Object versioning's link from a container to the current version of an object in
+    # its hidden versions container (see swift/object_versioning.py).
+    versions: bool = False
 
 
 @dataclass
@@ -310,6 +313,9 @@ class Container:
     # X-Container-Read / X-Container-Write as the server keeps them ("" for none).
     read_acl: str = ""
     write_acl: str = ""
+    # What middlewares keep about a container that no client sets directly (Swift's
+    # system metadata), e.g. object versioning's "versions-enabled".
+    sysmeta: dict[str, str] = field(default_factory=dict)
 
     def put(self, obj: StoredObject) -> StoredObject | None:
         """Store ``obj``; return the object it replaced, if any."""
@@ -764,6 +770,7 @@ class FakeState:
                     "metadata": c.metadata,
                     "read_acl": c.read_acl,
                     "write_acl": c.write_acl,
+                    "sysmeta": c.sysmeta,
                     "objects": [self._object_to_json(o) for o in c.objects.values()],
                 }
                 for c in account.containers.values()
@@ -808,6 +815,7 @@ class FakeState:
             container.changed = raw_container.get("changed", 0.0)
             container.read_acl = raw_container.get("read_acl", "")
             container.write_acl = raw_container.get("write_acl", "")
+            container.sysmeta = raw_container.get("sysmeta", {})
             account.containers[container.name] = container
             account.order.add(container.name)
         return account

@@ -39,6 +39,7 @@ from .cases_proxy import (
     dlo_manifests,
     expiry_details,
     listing_and_naming_edges,
+    object_versioning,
     options_and_cors,
     slo_ranges,
     symlinks,
@@ -103,4 +104,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "symlinks": symlinks,
     "container_last_modified": container_last_modified,
     "listing_and_naming_edges": listing_and_naming_edges,
+    "object_versioning": object_versioning,
 }

@@ -64,6 +64,10 @@ EXACT_HEADERS = (
     "x-storage-policy",
     "x-storage-class",
     "x-container-bytes-used-actual",
+    "x-versions-enabled",
+    # version ids are compared as the placeholders a case gives them
+    "x-object-version-id",
+    "x-object-current-version-id",
 )
 # ACL headers, compared by value with the other account's id as a placeholder.
 ACL_HEADERS = ("x-container-read", "x-container-write")
@@ -198,11 +202,11 @@ class Probe:
             shown = body if isinstance(body, str) else json.dumps(body, sort_keys=True)
             if (
                 isinstance(shown, str)
-                and ("<account id>" in shown or "<account path>" in shown)
+                and "<account id>" in shown
                 and length == str(len(response.content))
             ):
-                # The account id and path differ in length per server: the length of the body
-                # with its placeholders, once the header is seen to match the body.
+                # The account id and the API's path differ in length per server: the length
+                # of the body with its placeholders, once the header is seen to match it.
                 entry["headers"]["content-length"] = f"{len(shown.encode())} (normalized)"
         self.records.append(entry)
 
@@ -305,8 +309,10 @@ class Probe:
         if value is None:
             return None
         value = value.replace(self.unique, "<unique>").replace(self.url(), "<account>")
-        # The account's path: under /v1 on Swift, /swift/v1 on RGW and Allas.
-        value = value.replace(urlsplit(self.url()).path, "<account path>")
+        # Paths of the API (symlink paths in listings) start as the storage URL's does:
+        # /v1 on Swift, /swift/v1 on RGW and Allas.
+        api_path = urlsplit(self.url()).path.rsplit("/AUTH_", 1)[0]
+        value = value.replace(f"{api_path}/AUTH_", "<api path>/AUTH_")
         # The account's own id (AUTH_<id> on Swift, the user id on RGW) differs per server.
         account_id = self.url().rsplit("/AUTH_", 1)[-1]
         value = value.replace(f"AUTH_{account_id}", "AUTH_<account id>")

@@ -10,6 +10,7 @@ from ..messages import Reply, Request
 from ..metadata import meta_header_name
 from ..state import Account, Project
 from .common import Layer, access_of, x_timestamp
+from .object_versioning import RESERVED, bytes_with_versions
 
 
 class AccountController(Layer):
@@ -74,8 +75,10 @@ class AccountController(Layer):
         headers = self.account_headers(account)
         limit = self.listing_limit(request, "account", headers)
         with self.state.lock:
+            # Containers in the reserved namespace (versions) are not listed.
+            names = [name for name in account.order.names if not name.startswith(RESERVED)]
             reverse = wants_reverse(self.flavor, query, "account")
-            selection = select_names(account.order.names, query, limit, reverse)
+            selection = select_names(names, query, limit, reverse)
             entries = []
             for kind, name in selection:
                 if kind == "subdir":
@@ -85,7 +88,7 @@ class AccountController(Layer):
                 entry = {
                     "name": name,
                     "count": len(container.objects),
-                    "bytes": container.bytes_used,
+                    "bytes": bytes_with_versions(account, container),
                 }
                 if self.flavor.account_listing_has_last_modified:
                     entry["last_modified"] = self.flavor.listing_time(container.last_modified)

@@ -11,6 +11,7 @@ from ..metadata import meta_header_name, update_metadata
 from ..state import Account, Container, StoredObject
 from .auth import apply_acls, sent_acls
 from .common import Layer, Refusal, access_of, http_date, target_of, x_timestamp
+from .object_versioning import versions_link_entry
 from .symlink import symlink_path
 
 # The metadata names of a container's quota (see quotas.py).
@@ -142,6 +143,8 @@ class ContainerController(Layer):
         ETag for a static link)."""
         link = obj.symlink
         assert link is not None
+        if link.versions:
+            return versions_link_entry(link, obj.name, project_id)
         entry: dict = {"symlink_path": symlink_path(link, project_id)}
         if link.etag:
             if link.slo_etag:

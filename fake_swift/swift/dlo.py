@@ -108,8 +108,19 @@ class DloMiddleware(Layer):
             container = account.containers.get(segment_container)
             names = [] if container is None else names_with_prefix(container.order.names, prefix)
             segments = [container.objects[name] for name in names] if container else []
+        # The ETag joins the hashes the listing shows (a link to an object's current
+        # version lists the version's); the bytes are read as GETs of the segments,
+        # which follow symlinks.
+        joined = "".join(
+            segment.symlink.etag if segment.symlink and segment.symlink.versions else segment.etag
+            for segment in segments
+        )
+        if self.flavor.symlinks:
+            segments = [
+                self.shared.follow(None, account, segment)[0] if segment.symlink else segment
+                for segment in segments
+            ]
         parts = [Part(segment.body, segment.size) for segment in segments]
-        joined = "".join(segment.etag for segment in segments)
         etag = f'"{hashlib.md5(joined.encode("ascii")).hexdigest()}"'
         headers = {"X-Object-Manifest": obj.dlo_manifest}
         return Content(parts, sum(part.size for part in parts), etag, headers)

@@ -9,6 +9,7 @@ then one middleware per concern, then the account, container and object controll
     auth        tokens and ACLs                 (auth.py)
     bulk        ?bulk-delete                    (bulk.py)
     quotas      account and container quotas    (quotas.py)
+    versioning  object versioning               (object_versioning.py)
     symlink     symlinks                        (symlink.py)
     slo         static large objects            (slo.py)
     dlo         dynamic large objects           (dlo.py)
@@ -42,6 +43,7 @@ from .copy import CopyMiddleware
 from .cors import CorsMiddleware
 from .dlo import DloMiddleware
 from .obj import ObjectController
+from .object_versioning import ObjectVersioningMiddleware
 from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
 from .symlink import SymlinkMiddleware
@@ -62,7 +64,8 @@ class Swift:
         self._dlo = DloMiddleware(shared, controllers)
         self._slo = SloMiddleware(shared, self._dlo)
         self._symlink = SymlinkMiddleware(shared, self._slo)
-        quotas = QuotaMiddleware(shared, self._symlink)
+        versioning = ObjectVersioningMiddleware(shared, self._symlink)
+        quotas = QuotaMiddleware(shared, versioning)
         bulk = BulkMiddleware(shared, quotas)
         auth = AuthMiddleware(shared, bulk)
         copy = CopyMiddleware(shared, auth)

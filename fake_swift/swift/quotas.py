@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..messages import Reply, Request
 from .common import Layer, access_of, http_date, target_of
+from .object_versioning import bytes_with_versions
 
 
 def _account_quota_headers(request: Request, policies: tuple[str, ...]) -> list[str]:
@@ -55,11 +56,12 @@ class QuotaMiddleware(Layer):
     def _over_quota(self, request: Request) -> Reply | None:
         target = target_of(request)
         with self.state.lock:
-            container = access_of(request).account.containers.get(target.container)
+            account = access_of(request).account
+            container = account.containers.get(target.container)
             if container is None:
                 return None
             metadata = dict(container.metadata)
-            used, count = container.bytes_used, len(container.objects)
+            used, count = bytes_with_versions(account, container), len(container.objects)
         try:
             length = int(request.headers.get("content-length") or 0)
         except ValueError:
