@@ -25,26 +25,21 @@ import collections
 import fnmatch
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from backends.keystone import FUNCTEST_IDENTITIES
-from conftest import ROOT, clean_environment, scratch_folder, stop_process
+from conftest import ROOT, clean_environment, scratch_folder, serving_fake
 
 pytestmark = pytest.mark.thirdparty
 
 FUNCTESTS = ROOT / ".cache" / "swift-functests"
 FETCH = ".ci/get-swift-functests"
 RECORD = Path(__file__).with_name("swift_functests.json")
-START_TIMEOUT = 60
 RUN_TIMEOUT = 3600
 # The config keys of each user, by their suffix in test.conf.
 CONFIG_USERS = {"": "tester", "2": "tester2", "3": "tester3", "4": "tester4"}
@@ -284,38 +279,9 @@ def user_option(key: str) -> str:
     return spec + "".join(f",role={role}" for role in identity.roles)
 
 
-@contextmanager
-def fake_server(flavor: str, folder: Path) -> Iterator[str]:
-    """``python -m fake_swift serve`` with the suite's users; yields its origin."""
-    args = [sys.executable, "-m", "fake_swift", "serve", "--flavor", flavor, "--port", "0"]
-    for key in FUNCTEST_IDENTITIES:
-        args += ["--user", user_option(key)]
-    log = folder / f"server-{flavor}.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            args, cwd=folder, env=clean_environment(), stdout=subprocess.PIPE, stderr=stderr
-        )
-    try:
-        lines: queue.Queue[bytes | None] = queue.Queue()
-
-        def pump() -> None:
-            for line in process.stdout:
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        while True:
-            try:
-                line = lines.get(timeout=START_TIMEOUT)
-            except queue.Empty:
-                pytest.fail(f"the fake did not start in {START_TIMEOUT} s: {log.read_text()}")
-            if line is None:
-                pytest.fail(f"the fake exited while starting: {log.read_text()}")
-            if line.startswith(b"Serving on "):
-                yield line.split()[2].decode()
-                return
-    finally:
-        stop_process(process)
+def fake_server(flavor: str, folder: Path):
+    """Server mode with the suite's users; yields its origin."""
+    return serving_fake(flavor, folder, [user_option(key) for key in FUNCTEST_IDENTITIES])
 
 
 @pytest.mark.parametrize("flavor", ["swift", "rgw"])

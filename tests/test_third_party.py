@@ -17,24 +17,19 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
-import queue
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, clean_environment, stop_process
+from conftest import ROOT, clean_environment, serving_fake
 
 pytestmark = pytest.mark.thirdparty
 
 FUNCTESTS = ROOT / ".cache" / "swiftclient-functests"
 FETCH = ".ci/get-swiftclient-functests"
-START_TIMEOUT = 30
 RUN_TIMEOUT = 600
 
 # Who the tests log in as: "account" is the project. The v3 tests (TestUsingKeystoneV3)
@@ -114,39 +109,10 @@ def functests_missing() -> str | None:
     return None
 
 
-@contextmanager
-def fake_server(flavor: str, folder: Path) -> Iterator[str]:
-    """``python -m fake_swift serve`` on 127.0.0.1 and a free port; yields its origin."""
-    args = [sys.executable, "-m", "fake_swift", "serve", "--flavor", flavor]
-    args += ["--host", "127.0.0.1", "--port", "0"]
-    for name, password, project in USERS.values():
-        args += ["--user", f"{name}:{password}@{project}"]
-    log = folder / f"server-{flavor}.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            args, cwd=folder, env=clean_environment(), stdout=subprocess.PIPE, stderr=stderr
-        )
-    try:
-        lines: queue.Queue[bytes | None] = queue.Queue()
-
-        def pump() -> None:
-            for line in process.stdout:
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        while True:
-            try:
-                line = lines.get(timeout=START_TIMEOUT)
-            except queue.Empty:
-                pytest.fail(f"the fake did not start in {START_TIMEOUT} s: {log.read_text()}")
-            if line is None:
-                pytest.fail(f"the fake exited while starting: {log.read_text()}")
-            if line.startswith(b"Serving on "):
-                yield line.split()[2].decode()
-                return
-    finally:
-        stop_process(process)
+def fake_server(flavor: str, folder: Path):
+    """Server mode with the users the tests log in as; yields its origin."""
+    users = [f"{name}:{password}@{project}" for name, password, project in USERS.values()]
+    return serving_fake(flavor, folder, users)
 
 
 def write_config(path: Path, origin: str) -> None:
