@@ -310,6 +310,9 @@ class Container:
     # X-Container-Read / X-Container-Write as the server keeps them ("" for none).
     read_acl: str = ""
     write_acl: str = ""
+    # What middlewares keep about the container apart from its user metadata, as
+    # Swift's container sysmeta (e.g. versions-location, versions-mode).
+    sysmeta: dict[str, str] = field(default_factory=dict)
 
     def put(self, obj: StoredObject) -> StoredObject | None:
         """Store ``obj``; return the object it replaced, if any."""
@@ -764,6 +767,7 @@ class FakeState:
                     "metadata": c.metadata,
                     "read_acl": c.read_acl,
                     "write_acl": c.write_acl,
+                    "sysmeta": c.sysmeta,
                     "objects": [self._object_to_json(o) for o in c.objects.values()],
                 }
                 for c in account.containers.values()
@@ -808,6 +812,7 @@ class FakeState:
             container.changed = raw_container.get("changed", 0.0)
             container.read_acl = raw_container.get("read_acl", "")
             container.write_acl = raw_container.get("write_acl", "")
+            container.sysmeta = raw_container.get("sysmeta", {})
             account.containers[container.name] = container
             account.order.add(container.name)
         return account

@@ -61,11 +61,6 @@ NOT_YET = "is not in the fake yet (nor announced in its /info)"
 FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
     "swift": [
         ("test_object_versioning.py::*", "skipped", f"object versioning {NOT_YET}"),
-        (
-            "test_versioned_writes.py::*",
-            "skipped",
-            f"versioned writes (X-Versions-Location, X-History-Location) {NOT_YET}",
-        ),
         ("test_staticweb.py::*", "skipped", f"static web {NOT_YET}"),
         (
             "test_object.py::TestObject::test_bulk_delete",
@@ -81,12 +76,6 @@ FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "rgw": [
-        (
-            "test_versioned_writes.py::*",
-            "skipped",
-            "RGW with rgw_swift_versioning_enabled takes X-Versions-Location and announces "
-            f"versioned_writes; versioned writes {NOT_YET}",
-        ),
         (
             "test_staticweb.py::TestStaticWeb*::test_index_auth_direct",
             "failed",

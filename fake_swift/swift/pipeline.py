@@ -9,6 +9,7 @@ then one middleware per concern, then the account, container and object controll
     auth        tokens and ACLs                 (auth.py)
     bulk        ?bulk-delete                    (bulk.py)
     quotas      account and container quotas    (quotas.py)
+    versioned   X-Versions-Location, X-History-Location  (versioned_writes.py)
     symlink     symlinks                        (symlink.py)
     slo         static large objects            (slo.py)
     dlo         dynamic large objects           (dlo.py)
@@ -46,6 +47,7 @@ from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
 from .symlink import SymlinkMiddleware
 from .tempurl import TempUrlMiddleware
+from .versioned_writes import VersionedWritesMiddleware
 
 # An HTTP token (RFC 9110 tchar), what a header name is made of.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -62,7 +64,8 @@ class Swift:
         self._dlo = DloMiddleware(shared, controllers)
         self._slo = SloMiddleware(shared, self._dlo)
         self._symlink = SymlinkMiddleware(shared, self._slo)
-        quotas = QuotaMiddleware(shared, self._symlink)
+        versioned = VersionedWritesMiddleware(shared, self._symlink)
+        quotas = QuotaMiddleware(shared, versioned)
         bulk = BulkMiddleware(shared, quotas)
         auth = AuthMiddleware(shared, bulk)
         copy = CopyMiddleware(shared, auth)
