@@ -441,6 +441,9 @@ class Flavor:
     # A DELETE in a container whose archive container is missing answers 404 and keeps
     # the object (RGW); Swift deletes it.
     versioned_delete_needs_archive: bool
+    # An object PUT refused for want of its archive container still shows Last-Modified:
+    # the epoch (RGW's PUT answers its errors so).
+    archive_refusal_has_epoch_date: bool
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
     # The time an archived version's name ends with, from the version's time: Swift's
@@ -658,6 +661,7 @@ RGW = Flavor(
     history_location=False,
     versions_location_kept_raw=True,
     versioned_delete_needs_archive=True,
+    archive_refusal_has_epoch_date=True,
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
     archive_time=_rgw_archive_time,
@@ -876,6 +880,7 @@ SWIFT = Flavor(
     history_location=True,
     versions_location_kept_raw=False,
     versioned_delete_needs_archive=False,
+    archive_refusal_has_epoch_date=False,
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
     archive_time=_swift_archive_time,

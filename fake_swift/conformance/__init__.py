@@ -41,6 +41,7 @@ from .cases_proxy import (
     slo_ranges,
     symlinks,
     temp_url_details,
+    versioned_writes,
 )
 from .cases_sharing import container_acls, temp_urls
 from .cases_surface import (
@@ -99,4 +100,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "account_quotas": account_quotas,
     "container_quotas": container_quotas,
     "symlinks": symlinks,
+    "versioned_writes": versioned_writes,
 }

@@ -64,6 +64,8 @@ EXACT_HEADERS = (
     "x-storage-policy",
     "x-storage-class",
     "x-container-bytes-used-actual",
+    "x-versions-location",
+    "x-history-location",
 )
 # ACL headers, compared by value with the other account's id as a placeholder.
 ACL_HEADERS = ("x-container-read", "x-container-write")

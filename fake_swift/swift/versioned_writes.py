@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from ..messages import Reply, Request
 from ..state import EMPTY_BODY, Account, Container, StoredObject
-from .common import Layer, Refusal, Target, access_of, subrequest, target_of
+from .common import Layer, Refusal, Target, access_of, http_date, subrequest, target_of
 
 LOCATION = "versions-location"
 MODE = "versions-mode"
@@ -158,12 +158,15 @@ class VersionedWritesMiddleware(Layer):
             obj = container.objects.get(name)
         return None if obj is None or obj.expired() else obj
 
-    def _archive(self, versioned: Versioned) -> Container:
+    def _archive(self, versioned: Versioned, put: bool = False) -> Container:
         """The archive container; 412 when there is none."""
         with self.state.lock:
             archive = versioned.account.containers.get(versioned.archive_name)
         if archive is None:
-            raise Refusal(self.error(412, "PreconditionFailed"))
+            reply = self.error(412, "PreconditionFailed")
+            if put and self.flavor.archive_refusal_has_epoch_date:
+                reply.headers["Last-Modified"] = http_date(0)
+            raise Refusal(reply)
         return archive
 
     def _copy(self, obj: StoredObject, name: str) -> StoredObject:
@@ -178,19 +181,21 @@ class VersionedWritesMiddleware(Layer):
             extra_headers=dict(obj.extra_headers),
         )
 
-    def _archive_current(self, versioned: Versioned, name: str) -> StoredObject | None:
+    def _archive_current(
+        self, versioned: Versioned, name: str, put: bool = False
+    ) -> StoredObject | None:
         """Copy the object called ``name`` to the archive (None when there is none)."""
         current = self._current(versioned.container, name)
         if current is None:
             return None
-        self._archive(versioned)
+        self._archive(versioned, put)
         archived_name = archive_prefix(name) + self.flavor.archive_time(current.last_modified)
         archived = self._copy(current, archived_name)
         self.store(versioned.account, versioned.archive_name, archived)
         return archived
 
     def _put(self, request: Request, target: Target, versioned: Versioned) -> Reply:
-        archived = self._archive_current(versioned, target.object)
+        archived = self._archive_current(versioned, target.object, put=True)
         # Swift's slo middleware checks a manifest before this one sees it: a manifest
         # it refuses archives nothing.
         manifest = request.query.get("multipart-manifest") == "put"
