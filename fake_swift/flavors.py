@@ -431,6 +431,9 @@ class Flavor:
     # The headers a temp URL write may not carry (400): Swift refuses those that would
     # point at other data; RGW refuses X-Object-Manifest.
     temp_url_refused_headers: tuple[str, ...]
+    # Static web (see swift/staticweb.py): X-Container-Meta-Web-* served to anonymous,
+    # temp URL and X-Web-Mode requests (Swift).
+    static_web: bool
     # Versioned writes (X-Versions-Location, see swift/versioned_writes.py). Swift also
     # takes X-History-Location (history mode, delete markers); RGW ignores it.
     history_location: bool
@@ -658,6 +661,7 @@ RGW = Flavor(
     temp_url_base64_signatures=False,
     temp_url_cleans_requests=False,
     temp_url_refused_headers=("x-object-manifest",),
+    static_web=False,
     history_location=False,
     versions_location_kept_raw=True,
     versioned_delete_needs_archive=True,
@@ -703,6 +707,7 @@ SWIFT = Flavor(
         },
         "symlink": {"symloop_max": 2, "static_links": True},
         "versioned_writes": {"allowed_flags": ["x-versions-location", "x-history-location"]},
+        "staticweb": {},
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
@@ -877,6 +882,7 @@ SWIFT = Flavor(
     temp_url_base64_signatures=True,
     temp_url_cleans_requests=True,
     temp_url_refused_headers=("x-object-manifest", "x-symlink-target", "x-copy-from"),
+    static_web=True,
     history_location=True,
     versions_location_kept_raw=False,
     versioned_delete_needs_archive=False,

@@ -7,6 +7,7 @@ then one middleware per concern, then the account, container and object controll
     tempurl     temp URL signatures             (tempurl.py)
     copy        COPY and X-Copy-From            (copy.py)
     auth        tokens and ACLs                 (auth.py)
+    staticweb   containers as web sites         (staticweb.py)
     bulk        ?bulk-delete                    (bulk.py)
     quotas      account and container quotas    (quotas.py)
     versioned   X-Versions-Location, X-History-Location  (versioned_writes.py)
@@ -45,6 +46,7 @@ from .dlo import DloMiddleware
 from .obj import ObjectController
 from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
+from .staticweb import StaticWebMiddleware
 from .symlink import SymlinkMiddleware
 from .tempurl import TempUrlMiddleware
 from .versioned_writes import VersionedWritesMiddleware
@@ -67,7 +69,8 @@ class Swift:
         versioned = VersionedWritesMiddleware(shared, self._symlink)
         quotas = QuotaMiddleware(shared, versioned)
         bulk = BulkMiddleware(shared, quotas)
-        auth = AuthMiddleware(shared, bulk)
+        staticweb = StaticWebMiddleware(shared, bulk)
+        auth = AuthMiddleware(shared, staticweb)
         copy = CopyMiddleware(shared, auth)
         tempurl = TempUrlMiddleware(shared, copy)
         cors = CorsMiddleware(shared, tempurl)
