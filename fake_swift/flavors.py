@@ -77,6 +77,15 @@ def _rgw_trans_id() -> str:
     return f"tx00000{secrets.token_hex(8)}-{math.floor(time.time()):010x}-{_RGW_INSTANCE}"
 
 
+def _rgw_archive_time(timestamp: float) -> str:
+    micros = round(timestamp * 1_000_000)
+    return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+
+def _swift_archive_time(timestamp: float) -> str:
+    return f"{timestamp:016.5f}"
+
+
 def _swift_trans_id() -> str:
     return f"tx{secrets.token_hex(11)[:21]}-{math.floor(time.time()):010x}"
 
@@ -438,8 +447,27 @@ class Flavor:
     # The headers a temp URL write may not carry (400): Swift refuses those that would
     # point at other data; RGW refuses X-Object-Manifest.
     temp_url_refused_headers: tuple[str, ...]
+    # Static web (see swift/staticweb.py): X-Container-Meta-Web-* served to anonymous,
+    # temp URL and X-Web-Mode requests (Swift).
+    static_web: bool
+    # Versioned writes (X-Versions-Location, see swift/versioned_writes.py). Swift also
+    # takes X-History-Location (history mode, delete markers); RGW ignores it.
+    history_location: bool
+    # RGW keeps X-Versions-Location as sent, unchecked, names the archive container by
+    # that very text and shows it percent-encoded; Swift refuses a slash (412), shows
+    # it as sent and percent-decodes it to name the container.
+    versions_location_kept_raw: bool
+    # A DELETE in a container whose archive container is missing answers 404 and keeps
+    # the object (RGW); Swift deletes it.
+    versioned_delete_needs_archive: bool
+    # An object PUT refused for want of its archive container still shows Last-Modified:
+    # the epoch (RGW's PUT answers its errors so).
+    archive_refusal_has_epoch_date: bool
     listing_time: Any = field(repr=False)
     new_trans_id: Any = field(repr=False)
+    # The time an archived version's name ends with, from the version's time: Swift's
+    # X-Timestamp (5 decimals), RGW's mtime in seconds and microseconds.
+    archive_time: Any = field(repr=False)
 
     def error_code(self, s3_code: str) -> str:
         """The code an error reply names (RGW's word where it differs from S3's)."""
@@ -654,8 +682,14 @@ RGW = Flavor(
     temp_url_base64_signatures=False,
     temp_url_cleans_requests=False,
     temp_url_refused_headers=("x-object-manifest",),
+    static_web=False,
+    history_location=False,
+    versions_location_kept_raw=True,
+    versioned_delete_needs_archive=True,
+    archive_refusal_has_epoch_date=True,
     listing_time=_rgw_listing_time,
     new_trans_id=_rgw_trans_id,
+    archive_time=_rgw_archive_time,
 )
 
 SWIFT = Flavor(
@@ -694,6 +728,8 @@ SWIFT = Flavor(
         },
         "symlink": {"symloop_max": 2, "static_links": True},
         "object_versioning": {},
+        "versioned_writes": {"allowed_flags": ["x-versions-location", "x-history-location"]},
+        "staticweb": {},
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
@@ -873,8 +909,14 @@ SWIFT = Flavor(
     temp_url_base64_signatures=True,
     temp_url_cleans_requests=True,
     temp_url_refused_headers=("x-object-manifest", "x-symlink-target", "x-copy-from"),
+    static_web=True,
+    history_location=True,
+    versions_location_kept_raw=False,
+    versioned_delete_needs_archive=False,
+    archive_refusal_has_epoch_date=False,
     listing_time=_swift_listing_time,
     new_trans_id=_swift_trans_id,
+    archive_time=_swift_archive_time,
 )
 
 FLAVORS: dict[str, Flavor] = {flavor.name: flavor for flavor in (RGW, SWIFT)}

@@ -314,7 +314,8 @@ class Container:
     read_acl: str = ""
     write_acl: str = ""
     # What middlewares keep about a container that no client sets directly (Swift's
-    # system metadata), e.g. object versioning's "versions-enabled".
+    # system metadata): object versioning's "versions-enabled", versioned writes'
+    # versions-location and versions-mode.
     sysmeta: dict[str, str] = field(default_factory=dict)
 
     def put(self, obj: StoredObject) -> StoredObject | None:

@@ -384,6 +384,11 @@ class FakeAllasApp:
             reply.headers["Www-Authenticate"] = ALLAS_ORIGIN.sub(lambda _: origin, challenge)
         elif request.method in WRITE_METHODS and self.on_write is not None:
             self.on_write()
+        if not is_keystone and "Location" in reply.headers:  # a redirect to this server
+            origin = self.origin or request_origin(environ)
+            reply.headers["Location"] = ALLAS_ORIGIN.sub(
+                lambda _: origin, reply.headers["Location"]
+            )
         return reply
 
     @staticmethod

@@ -44,6 +44,7 @@ from .cases_proxy import (
     slo_ranges,
     symlinks,
     temp_url_details,
+    versioned_writes,
 )
 from .cases_sharing import container_acls, temp_urls
 from .cases_surface import (
@@ -105,4 +106,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "container_last_modified": container_last_modified,
     "listing_and_naming_edges": listing_and_naming_edges,
     "object_versioning": object_versioning,
+    "versioned_writes": versioned_writes,
 }

@@ -1,13 +1,15 @@
 """Conformance cases for what OpenStack Swift's own functional suite found the fake
 lacking: SLO segment ranges, nested manifests and inline data; DLO manifests; temp URL
 details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas;
-symlinks; what a container's Last-Modified follows; listing and naming edges.
+symlinks; what a container's Last-Modified follows; listing and naming edges;
+versioned writes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -459,3 +461,73 @@ def object_versioning(p: Probe) -> None:
         send("delete a version", "DELETE", f"{c}/obj", params={"version-id": version_id})
     send("list versions at the end", "GET", c, params={"versions": "", "format": "json"})
     send("delete container", "DELETE", c)
+
+
+def versioned_writes(p: Probe) -> None:
+    """Versioned writes: X-Versions-Location set and shown; overwrites archived, DELETEs
+    restoring the newest version; the location's checks, removal, history mode (Swift's
+    X-History-Location, which RGW ignores) and a missing archive container."""
+    c, v = p.name("vw"), p.name("vw-archive")
+
+    def record_archive(label: str) -> list[str]:
+        response = p.request(label, "GET", v, params={"format": "json"}, record_body=False)
+        entries = response.json()
+        p.records.append(
+            {
+                "step": f"{label}: names and types",
+                # <3-hex length><name>/<time>: the time's shape differs per server.
+                "names": [
+                    re.sub(r"/\d+\.(\d+)$", lambda m: f"/<time .{len(m[1])}>", e["name"])
+                    for e in entries
+                ],
+                "types": [e.get("content_type") for e in entries],
+                "bytes": [e["bytes"] for e in entries],
+            }
+        )
+        return [e["name"] for e in entries]
+
+    p.request("create archive", "PUT", v)
+    p.request("create versioned container", "PUT", c, headers={"X-Versions-Location": v})
+    p.request("head versioned container", "HEAD", c)
+    first = {"Content-Type": "text/one", "X-Object-Meta-A": "1", "Content-Disposition": "inline"}
+    p.request("put first", "PUT", f"{c}/o", data=b"one", headers=first)
+    p.request("put second", "PUT", f"{c}/o", data=b"second", headers={"Content-Type": "text/two"})
+    p.request("post (no new version)", "POST", f"{c}/o", headers={"X-Object-Meta-B": "2"})
+    p.request("put third", "PUT", f"{c}/o", data=b"third", headers={"Content-Type": "text/3"})
+    names = record_archive("archive after three writes")
+    p.request("get oldest version", "GET", f"{v}/{names[0]}")
+    p.request("delete restores the newest version", "DELETE", f"{c}/o")
+    p.request("get restored", "GET", f"{c}/o")
+    p.request("delete restores the first", "DELETE", f"{c}/o")
+    p.request("get first", "GET", f"{c}/o")
+    record_archive("archive emptied")
+    p.request("delete the last", "DELETE", f"{c}/o")
+    p.request("get deleted", "GET", f"{c}/o")
+    p.request("delete again", "DELETE", f"{c}/o")
+    p.request("post encoded location", "POST", c, headers={"X-Versions-Location": f"{v}%2Fx"})
+    p.request("head with encoded location", "HEAD", c)
+    p.request("post location with a slash", "POST", c, headers={"X-Versions-Location": f"{v}/x"})
+    both = {"X-Remove-Versions-Location": "x", "X-Versions-Location": v}
+    p.request("post removal and location", "POST", c, headers=both)
+    p.request("list with location", "GET", c, params={"format": "json"})
+    p.request("post history location", "POST", c, headers={"X-History-Location": v})
+    p.request("head after history location", "HEAD", c)
+    p.request("put in history mode", "PUT", f"{c}/h", data=b"h1")
+    p.request("overwrite in history mode", "PUT", f"{c}/h", data=b"h2")
+    p.request("delete in history mode", "DELETE", f"{c}/h")
+    p.request("delete it again", "DELETE", f"{c}/h")
+    p.request("get after the deletes", "GET", f"{c}/h")
+    names = record_archive("archive after history mode")
+    p.request("post empty location", "POST", c, headers={"X-Versions-Location": ""})
+    p.request("head without location", "HEAD", c)
+    p.request("put plain", "PUT", f"{c}/x", data=b"x")
+    p.request("post missing archive", "POST", c, headers={"X-Versions-Location": p.name("none")})
+    p.request("overwrite with the archive missing", "PUT", f"{c}/x", data=b"y")
+    p.request("delete with the archive missing", "DELETE", f"{c}/x")
+    p.request("remove location", "POST", c, headers={"X-Remove-Versions-Location": "x"})
+    for name in ("x", "h"):
+        p.request(f"delete {name}", "DELETE", f"{c}/{name}", record_body=False)
+    for name in names:
+        p.request("delete archived", "DELETE", f"{v}/{name}", record_body=False)
+    p.request("delete container", "DELETE", c)
+    p.request("delete archive", "DELETE", v)

@@ -64,6 +64,8 @@ EXACT_HEADERS = (
     "x-storage-policy",
     "x-storage-class",
     "x-container-bytes-used-actual",
+    "x-versions-location",
+    "x-history-location",
     "x-versions-enabled",
     # version ids are compared as the placeholders a case gives them
     "x-object-version-id",

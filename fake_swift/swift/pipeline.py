@@ -7,8 +7,10 @@ then one middleware per concern, then the account, container and object controll
     tempurl     temp URL signatures             (tempurl.py)
     copy        COPY and X-Copy-From            (copy.py)
     auth        tokens and ACLs                 (auth.py)
+    staticweb   containers as web sites         (staticweb.py)
     bulk        ?bulk-delete                    (bulk.py)
     quotas      account and container quotas    (quotas.py)
+    versioned   X-Versions-Location, X-History-Location  (versioned_writes.py)
     versioning  object versioning               (object_versioning.py)
     symlink     symlinks                        (symlink.py)
     slo         static large objects            (slo.py)
@@ -46,8 +48,10 @@ from .obj import ObjectController
 from .object_versioning import ObjectVersioningMiddleware
 from .quotas import QuotaMiddleware
 from .slo import SloMiddleware
+from .staticweb import StaticWebMiddleware
 from .symlink import SymlinkMiddleware
 from .tempurl import TempUrlMiddleware
+from .versioned_writes import VersionedWritesMiddleware
 
 # An HTTP token (RFC 9110 tchar), what a header name is made of.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -65,9 +69,11 @@ class Swift:
         self._slo = SloMiddleware(shared, self._dlo)
         self._symlink = SymlinkMiddleware(shared, self._slo)
         versioning = ObjectVersioningMiddleware(shared, self._symlink)
-        quotas = QuotaMiddleware(shared, versioning)
+        versioned = VersionedWritesMiddleware(shared, versioning)
+        quotas = QuotaMiddleware(shared, versioned)
         bulk = BulkMiddleware(shared, quotas)
-        auth = AuthMiddleware(shared, bulk)
+        staticweb = StaticWebMiddleware(shared, bulk)
+        auth = AuthMiddleware(shared, staticweb)
         copy = CopyMiddleware(shared, auth)
         tempurl = TempUrlMiddleware(shared, copy)
         cors = CorsMiddleware(shared, tempurl)

@@ -63,7 +63,10 @@ class TempUrlMiddleware(Layer):
         if not temp_url.complete or expires is None or expires <= time.time():
             raise self._refused(401)
         bad = self.flavor.temp_url_bad_signature_status
-        if not object_name:
+        # Swift: a prefix URL with an empty prefix reaches the container itself too, for
+        # GETs and HEADs (a static web listing of it, see staticweb.py).
+        root = request.method in ("GET", "HEAD") and temp_url.prefix == ""
+        if not object_name and not (root and self.flavor.static_web):
             raise self._refused(bad)
         with self.state.lock:
             account = self.state.accounts.get(project_id)
@@ -76,7 +79,7 @@ class TempUrlMiddleware(Layer):
         if temp_url.prefix is not None:
             if not object_name.startswith(temp_url.prefix):
                 raise self._refused(bad)
-            folder = path[: len(path) - len(object_name)]
+            folder = path[: len(path) - len(object_name)] if object_name else path.rstrip("/") + "/"
             candidates = [folder]
             if not self.flavor.temp_url_prefix_signed_with_api_prefix:
                 candidates.append(without_api_mount(folder))
