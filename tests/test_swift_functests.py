@@ -83,12 +83,6 @@ FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "rgw": [
         (
-            "test_staticweb.py::TestStaticWeb*::test_index_auth_direct",
-            "failed",
-            "RGW serves a container's index page to its owner with X-Web-Mode; static web "
-            "is in the swift flavor only",
-        ),
-        (
             "test_protocol.py::TestHttpProtocol::test_path_missing_*",
             "passed",
             "RGW takes a path outside /swift for its S3 API, whose 404 has no X-Trans-Id; "

@@ -39,6 +39,7 @@ from .cases_proxy import (
     expiry_details,
     options_and_cors,
     slo_ranges,
+    static_web,
     symlinks,
     temp_url_details,
     versioned_writes,
@@ -101,4 +102,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "container_quotas": container_quotas,
     "symlinks": symlinks,
     "versioned_writes": versioned_writes,
+    "static_web": static_web,
 }
