@@ -448,8 +448,10 @@ class Flavor:
     # point at other data; RGW refuses X-Object-Manifest.
     temp_url_refused_headers: tuple[str, ...]
     # Static web (see swift/staticweb.py): X-Container-Meta-Web-* served to anonymous,
-    # temp URL and X-Web-Mode requests (Swift).
+    # temp URL and X-Web-Mode reads (both servers, each its own way).
     static_web: bool
+    # RGW 16.2's own static web (see swift/staticweb_rgw.py) rather than Swift's.
+    static_web_as_rgw: bool
     # Versioned writes (X-Versions-Location, see swift/versioned_writes.py). Swift also
     # takes X-History-Location (history mode, delete markers); RGW ignores it.
     history_location: bool
@@ -682,7 +684,8 @@ RGW = Flavor(
     temp_url_base64_signatures=False,
     temp_url_cleans_requests=False,
     temp_url_refused_headers=("x-object-manifest",),
-    static_web=False,
+    static_web=True,
+    static_web_as_rgw=True,
     history_location=False,
     versions_location_kept_raw=True,
     versioned_delete_needs_archive=True,
@@ -910,6 +913,7 @@ SWIFT = Flavor(
     temp_url_cleans_requests=True,
     temp_url_refused_headers=("x-object-manifest", "x-symlink-target", "x-copy-from"),
     static_web=True,
+    static_web_as_rgw=False,
     history_location=True,
     versions_location_kept_raw=False,
     versioned_delete_needs_archive=False,

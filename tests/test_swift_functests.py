@@ -77,13 +77,6 @@ FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
             for name in ("NumberLimit", "OnPost")
         ],
         (
-            "test_staticweb.py::TestStaticWebTempurl::test_get_*",
-            "failed",
-            "the test expects a listing titled 'Listing of /v1/...', the path real Swift "
-            "serves; the fake, like Allas, serves storage under /swift/v1 and titles a "
-            "listing with the path the client asked for",
-        ),
-        (
             "test_protocol.py::TestHttpProtocol::test_invalid_path_info",
             "failed",
             "the test sends a path of its own under /v1, which Swift serves; the fake, like "
@@ -91,12 +84,6 @@ FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
         ),
     ],
     "rgw": [
-        (
-            "test_staticweb.py::TestStaticWeb*::test_index_auth_direct",
-            "failed",
-            "RGW serves a container's index page to its owner with X-Web-Mode; static web "
-            "is in the swift flavor only",
-        ),
         (
             "tests.py::TestFile*::testBadHeaders",
             "passed",

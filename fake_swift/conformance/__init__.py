@@ -42,6 +42,7 @@ from .cases_proxy import (
     object_versioning,
     options_and_cors,
     slo_ranges,
+    static_web,
     symlinks,
     temp_url_details,
     versioned_writes,
@@ -107,4 +108,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "listing_and_naming_edges": listing_and_naming_edges,
     "object_versioning": object_versioning,
     "versioned_writes": versioned_writes,
+    "static_web": static_web,
 }

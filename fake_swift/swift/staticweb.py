@@ -18,6 +18,7 @@ from ..listings import select_names
 from ..messages import Reply, Request
 from ..state import Container
 from .common import TEMP_URL_SCOPE, Layer, Refusal, Target, is_true, subrequest, target_of
+from .staticweb_rgw import RgwSite
 
 DIRECTORY_TYPE = "application/directory"
 _MOVED = b"<html><h1>Moved Permanently</h1><p>The resource has moved permanently.</p></html>"
@@ -54,6 +55,8 @@ class StaticWebMiddleware(Layer):
 
     def handle(self, request: Request) -> Reply:
         target = target_of(request)
+        if self.flavor.static_web_as_rgw and request.method in ("PUT", "POST"):
+            request.headers.pop("x-remove-container-meta-web-listings", None)  # RGW keeps it
         if (
             not self.flavor.static_web
             or request.method not in ("GET", "HEAD")
@@ -76,6 +79,8 @@ class StaticWebMiddleware(Layer):
         }
         if container is None:
             return self.app(request)
+        if self.flavor.static_web_as_rgw:
+            return RgwSite(self).serve(request, container, site, web_mode)
         if target.object:
             return self._object(request, target, container, site)
         if not site.get("listings") and not site.get("index"):

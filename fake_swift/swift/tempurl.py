@@ -66,7 +66,7 @@ class TempUrlMiddleware(Layer):
         # Swift: a prefix URL with an empty prefix reaches the container itself too, for
         # GETs and HEADs (a static web listing of it, see staticweb.py).
         root = request.method in ("GET", "HEAD") and temp_url.prefix == ""
-        if not object_name and not (root and self.flavor.static_web):
+        if not object_name and not (root and not self.flavor.static_web_as_rgw):
             raise self._refused(bad)
         with self.state.lock:
             account = self.state.accounts.get(project_id)
