@@ -252,9 +252,10 @@ class StoredObject:
 
     @property
     def slo_etag(self) -> str:
-        """md5 of the segments' md5s, as Swift computes a static large object's ETag."""
+        """md5 of the segments' md5s, as Swift computes a static large object's ETag.
+        RGW keeps the ETags a manifest names unchecked, so they may be any text."""
         joined = "".join(segment.etag_token for segment in self.slo_segments or ())
-        return hashlib.md5(joined.encode("ascii")).hexdigest()
+        return hashlib.md5(joined.encode("utf-8", "surrogatepass")).hexdigest()
 
     @property
     def content_length(self) -> int:

@@ -265,6 +265,10 @@ def test_headers_and_bodies(server, method, level, headers, body, chunked):
 @example(manifest=json.dumps([{"path": f"{CONTAINER}/"}]), query="multipart-manifest=put").via(
     "a segment path without an object name"
 )
+@example(
+    manifest=json.dumps([{"path": f"{CONTAINER}/{OBJECT}", "etag": "\u00e4"}]),
+    query="multipart-manifest=put",
+).via("a segment ETag that is not ASCII (RGW keeps it unchecked)")
 def test_large_object_manifests(server, manifest, query):
     path = f"{server.account}/{CONTAINER}/manifest"
     server.assert_answers("PUT", path, query=query, body=manifest.encode())
