@@ -23,3 +23,19 @@ def test_every_package_folder_is_in_the_distribution() -> None:
         for init in (ROOT / top).rglob("__init__.py")
     }
     assert folders <= listed_packages()
+
+
+def test_no_file_keeps_a_merge_conflict() -> None:
+    # A conflict left in prose or a docstring still builds, imports and passes; only its
+    # markers show it.
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.M)
+    folders = ("allas_examples", "fake_swift", "examples", "docs", "tests", "benchmarks", ".ci")
+    files = [path for top in folders for path in (ROOT / top).rglob("*") if path.is_file()]
+    files += [path for path in ROOT.iterdir() if path.is_file()]
+    kept = [
+        str(path.relative_to(ROOT))
+        for path in files
+        if "__pycache__" not in path.parts
+        and marker.search(path.read_bytes().decode("utf-8", "replace"))
+    ]
+    assert kept == []

@@ -1,12 +1,8 @@
 """Conformance cases for what OpenStack Swift's own functional suite found the fake
 lacking: SLO segment ranges, nested manifests and inline data; DLO manifests; temp URL
 details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas;
-<<<<<<< HEAD
 symlinks; what a container's Last-Modified follows; listing and naming edges;
-versioned writes.
-=======
-symlinks; versioned writes; static web.
->>>>>>> verwrites
+versioned writes; static web.
 """
 
 from __future__ import annotations
