@@ -192,12 +192,20 @@ class Flavor:
     # segments' total with an "slo_etag"; RGW keeps an empty body, counted and listed
     # as the size of the manifest the client sent.
     slo_stores_manifest_json: bool
-    # Content-Type of a bulk-delete answer in JSON and in text, the order of the keys
-    # in JSON (text always has the same order), and whether text ends with a newline.
+    # Content-Type of a bulk report in JSON and in text, whether JSON sorts its keys
+    # (else status and body first, then the counts; Errors last either way; text always
+    # sorts them), and whether text ends with a newline.
     bulk_json_content_type: str
     bulk_text_content_type: str
-    bulk_json_keys: tuple[str, ...]
+    bulk_json_sorted: bool
     bulk_text_ends_with_newline: bool
+    # A bulk report is written in XML when Accept prefers it (Swift; RGW: JSON or text).
+    bulk_reports_in_xml: bool
+    # ?bulk-delete is answered on a container's or object's path too, as on the
+    # account's (Swift reads only the account from the path).
+    bulk_delete_on_any_path: bool
+    # PUT ?extract-archive=tar|tar.gz|tar.bz2 stores each file of the archive as an object.
+    extracts_archives: bool
     # A bulk delete that fails on a non-empty container reports "409 Conflict" (not
     # "400 Bad Request") and names it "<container>/" (not "/<container>").
     bulk_reports_conflict_as_is: bool
@@ -566,14 +574,11 @@ RGW = Flavor(
     slo_stores_manifest_json=False,
     bulk_json_content_type="application/json; charset=utf-8",
     bulk_text_content_type="text/plain; charset=utf-8",
-    bulk_json_keys=(
-        "Number Deleted",
-        "Number Not Found",
-        "Response Body",
-        "Response Status",
-        "Errors",
-    ),
+    bulk_json_sorted=True,
     bulk_text_ends_with_newline=False,
+    bulk_reports_in_xml=False,
+    bulk_delete_on_any_path=False,
+    extracts_archives=False,
     bulk_reports_conflict_as_is=True,
     json_separators=(",", ":"),
     text_listing_ends_with_newline=False,
@@ -733,6 +738,7 @@ SWIFT = Flavor(
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
+        "bulk_upload": {"max_containers_per_extraction": 10000, "max_failed_extractions": 1000},
         "bulk_delete": {
             "max_deletes_per_request": MAX_DELETES_PER_REQUEST,
             "max_failed_deletes": 1000,
@@ -794,14 +800,11 @@ SWIFT = Flavor(
     slo_stores_manifest_json=True,
     bulk_json_content_type="application/json",
     bulk_text_content_type="text/plain",
-    bulk_json_keys=(
-        "Response Status",
-        "Response Body",
-        "Number Deleted",
-        "Number Not Found",
-        "Errors",
-    ),
+    bulk_json_sorted=False,
     bulk_text_ends_with_newline=True,
+    bulk_reports_in_xml=True,
+    bulk_delete_on_any_path=True,
+    extracts_archives=True,
     bulk_reports_conflict_as_is=False,
     json_separators=(", ", ": "),
     text_listing_ends_with_newline=True,

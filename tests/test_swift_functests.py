@@ -66,11 +66,6 @@ RGW_COPY_403 = (
 )
 FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
     "swift": [
-        (
-            "test_object.py::TestObject::test_bulk_delete",
-            "skipped",
-            f"the test uploads with bulk extract-archive, which {NOT_YET}",
-        ),
         ("test_object.py::TestObject::test_etag_quoter", "skipped", f"etag-quoter {NOT_YET}"),
         *[
             (f"tests.py::TestFile*::testMetadata{name}", "passed", EXT4_XATTRS)

@@ -33,6 +33,7 @@ from .cases_core import (
 )
 from .cases_proxy import (
     account_quotas,
+    bulk_upload,
     container_last_modified,
     container_quotas,
     copy_details,
@@ -107,4 +108,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "listing_and_naming_edges": listing_and_naming_edges,
     "object_versioning": object_versioning,
     "versioned_writes": versioned_writes,
+    "bulk_upload": bulk_upload,
 }

@@ -2,17 +2,20 @@
 lacking: SLO segment ranges, nested manifests and inline data; DLO manifests; temp URL
 details; copies with a range or between accounts; expiry limits; OPTIONS and CORS; quotas;
 symlinks; what a container's Last-Modified follows; listing and naming edges;
-versioned writes.
+versioned writes; bulk upload (extract-archive).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
+import tarfile
 import time
 from urllib.parse import urlsplit
 
+import requests
 from swiftclient.utils import generate_temp_url
 
 from .cases_sharing import FUTURE
@@ -531,3 +534,85 @@ def versioned_writes(p: Probe) -> None:
         p.request("delete archived", "DELETE", f"{v}/{name}", record_body=False)
     p.request("delete container", "DELETE", c)
     p.request("delete archive", "DELETE", v)
+
+
+def _archive(files: dict[str, bytes], mode: str = "w") -> bytes:
+    """A tar archive (``mode`` "w:gz" or "w:bz2" compresses it) of ``files``."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode=mode) as archive:
+        for name, data in files.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def bulk_upload(p: Probe) -> None:
+    """PUT ?extract-archive: into the account (the archive's first directories name the
+    containers), a container and a pseudo-directory; reports in text, JSON and XML; tar.gz
+    and tar.bz2; an unknown format, a broken archive, one with no files; what /info
+    announces; a bulk delete sent to an object's path."""
+    root = p.server.main.storage_url.split("/v1/")[0]
+    document = requests.get(f"{root}/info", timeout=30).json()
+    p.observe("info bulk_upload", document.get("bulk_upload"))
+    a, b = p.name("a"), p.name("b")
+    files = {f"{a}/one.txt": b"one", f"{a}/dir/two.html": b"two", "top.txt": b"top"}
+    p.request(
+        "extract into the account", "PUT", params={"extract-archive": "tar"}, data=_archive(files)
+    )
+    p.request("list a", "GET", a, params={"format": "json"})
+    p.request(
+        "extract into a container",
+        "PUT",
+        a,
+        params={"extract-archive": "tar.gz"},
+        data=_archive({"three": b"3", "./four.json": b"{}"}, "w:gz"),
+        headers={"Accept": "application/json", "X-Object-Meta-Color": "red"},
+    )
+    p.request("head three", "HEAD", f"{a}/three")
+    p.request(
+        "extract into a pseudo-directory",
+        "PUT",
+        f"{a}/sub",
+        params={"extract-archive": "tar.bz2"},
+        data=_archive({"five": b"5"}, "w:bz2"),
+        headers={"Accept": "application/xml"},
+    )
+    p.request(
+        "extract into a new container",
+        "PUT",
+        b,
+        params={"extract-archive": "tar"},
+        data=_archive({"six": b"6"}),
+    )
+    p.request("list a again", "GET", a, params={"format": "json"})
+    p.request("unknown format", "PUT", a, params={"extract-archive": "zip"}, data=b"x")
+    p.request(
+        "broken archive",
+        "PUT",
+        a,
+        params={"extract-archive": "tar.gz"},
+        data=b"not a tar",
+        headers={"Accept": "application/json"},
+    )
+    p.request(
+        "no files",
+        "PUT",
+        a,
+        params={"extract-archive": "tar"},
+        data=_archive({}),
+        headers={"Accept": "application/json"},
+    )
+    p.request(
+        "bulk delete on an object's path",
+        "DELETE",
+        f"{a}/three",
+        params={"bulk-delete": ""},
+        data=f"{a}/three".encode(),
+        headers={"Accept": "application/xml", "Content-Type": "text/plain"},
+    )
+    for name in ("one.txt", "dir/two.html", "three", "four.json", "sub/five"):
+        p.request(f"delete {name}", "DELETE", f"{a}/{name}", record_body=False)
+    p.request("delete six", "DELETE", f"{b}/six", record_body=False)
+    p.request("delete a", "DELETE", a, record_body=False)
+    p.request("delete b", "DELETE", b, record_body=False)

@@ -8,7 +8,7 @@ then one middleware per concern, then the account, container and object controll
     copy        COPY and X-Copy-From            (copy.py)
     auth        tokens and ACLs                 (auth.py)
     staticweb   containers as web sites         (staticweb.py)
-    bulk        ?bulk-delete                    (bulk.py)
+    bulk        ?bulk-delete, ?extract-archive  (bulk.py)
     quotas      account and container quotas    (quotas.py)
     versioned   X-Versions-Location, X-History-Location  (versioned_writes.py)
     versioning  object versioning               (object_versioning.py)
