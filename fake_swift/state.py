@@ -358,6 +358,9 @@ class Account:
     # The domain of the project that owns it, as its own token's first write recorded
     # it (keystoneauth keeps it in the account's system metadata).
     project_domain_id: str | None = None
+    # What middlewares keep about the account that no client sets directly (Swift's
+    # system metadata): the etag quoter's flag.
+    sysmeta: dict[str, str] = field(default_factory=dict)
 
     @property
     def object_count(self) -> int:
@@ -762,6 +765,7 @@ class FakeState:
             "written": account.written,
             "project_domain_id": account.project_domain_id,
             "metadata": account.metadata,
+            "sysmeta": account.sysmeta,
             "containers": [
                 {
                     "name": c.name,
@@ -805,6 +809,7 @@ class FakeState:
             raw.get("metadata", {}),
             written=raw.get("written", True),
             project_domain_id=raw.get("project_domain_id"),
+            sysmeta=raw.get("sysmeta", {}),
         )
         for raw_container in raw.get("containers", []):
             container = Container(

@@ -38,6 +38,7 @@ from .cases_proxy import (
     container_quotas,
     copy_details,
     dlo_manifests,
+    etag_quoter,
     expiry_details,
     listing_and_naming_edges,
     object_versioning,
@@ -109,4 +110,5 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "object_versioning": object_versioning,
     "versioned_writes": versioned_writes,
     "bulk_upload": bulk_upload,
+    "etag_quoter": etag_quoter,
 }
