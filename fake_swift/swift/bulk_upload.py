@@ -132,6 +132,8 @@ class BulkUploadMiddleware(Layer):
             if base:
                 path = f"{base}/{path}"
             if "/" not in path:
+                if flavor.extract_refuses_as_errors:
+                    raise Refusal(self._crash())  # RGW crashes on it (see _crash)
                 continue  # a file at the top of the account names no container
             shown = quote(path[:_MAX_PATH_LENGTH].encode("utf-8", "surrogateescape"))
             container, _, name = path.partition("/")
@@ -152,9 +154,7 @@ class BulkUploadMiddleware(Layer):
                     with self.state.lock:
                         missing = container not in self._account(request).containers
                     if missing:
-                        # RGW 16.2.15 crashes here (a segfault in handle_file) and drops
-                        # the connection; the fake answers with a server error instead.
-                        raise Refusal(self.error(500, "InternalError"))
+                        raise Refusal(self._crash())
             if container not in seen and flavor.extract_makes_containers:
                 try:
                     if self._create_container(request, Target(target.project_id, container, "")):
@@ -185,6 +185,12 @@ class BulkUploadMiddleware(Layer):
             result["Response Status"] = status_line(failed_status)
         elif not result["Number Files Created"]:
             raise _Stop(400, "Invalid Tar File: No Valid Files")
+
+    def _crash(self) -> Reply:
+        """RGW 16.2.15 crashes (a segfault in handle_file) on a file at the top of the
+        archive or in a missing bucket, and drops the connection: the fake answers with a
+        server error instead."""
+        return self.error(500, "InternalError")
 
     def _put(self, request: Request, member, archive, target: Target) -> int:
         """The status of the PUT that stores one file of the archive."""
