@@ -192,12 +192,45 @@ class Flavor:
     # segments' total with an "slo_etag"; RGW keeps an empty body, counted and listed
     # as the size of the manifest the client sent.
     slo_stores_manifest_json: bool
-    # Content-Type of a bulk-delete answer in JSON and in text, the order of the keys
-    # in JSON (text always has the same order), and whether text ends with a newline.
+    # Content-Type of a bulk report in JSON and in text, whether JSON sorts its keys
+    # (else status and body first, then the counts; Errors last either way; text always
+    # sorts them), and whether text ends with a newline.
     bulk_json_content_type: str
     bulk_text_content_type: str
-    bulk_json_keys: tuple[str, ...]
+    bulk_json_sorted: bool
     bulk_text_ends_with_newline: bool
+    # A bulk report's format is what Accept prefers of text, JSON and XML (Swift), not
+    # ?format= or Accept's first type when it names one exactly, else text (RGW).
+    bulk_format_by_best_match: bool
+    # A bulk report in XML is on one line, its root <delete> for an upload too (RGW).
+    bulk_xml_compact: bool
+    # The Content-Type of an empty write reply (PUT, POST, DELETE) follows ?format= or
+    # Accept, as RGW's formatter does: application/json or application/xml.
+    write_reply_type_follows_format: bool
+    # A bulk upload's refusals carry their error document in text too ("Code: ...",
+    # one field a line), as RGW's bulk upload writes them.
+    bulk_upload_errors_are_documents: bool
+    # ?bulk-delete is answered on a container's or object's path too, as on the
+    # account's (Swift reads only the account from the path).
+    bulk_delete_on_any_path: bool
+    # The archives PUT ?extract-archive= unpacks into objects (other names: 400).
+    archive_formats: tuple[str, ...]
+    # A compressed or chunked or unreadable archive, or a missing container, is refused
+    # with an error reply rather than reported (RGW).
+    extract_refuses_as_errors: bool
+    # Archive members' names are kept as they are, "./" and a leading "/" too (RGW).
+    extract_member_names_kept: bool
+    # Objects get the request's user metadata and expiry, the files' user.meta.* and
+    # user.mime_type extended attributes, else a type guessed from the name (Swift;
+    # RGW stores them without a type).
+    extract_passes_request_headers: bool
+    # A missing container a file's first directory names is made (Swift).
+    extract_makes_containers: bool
+    # A directory of the archive makes a container (RGW).
+    extract_directories_make_containers: bool
+    # X-Account-/X-Container-Rfc-Compliant-Etags are kept, and make object ETags quoted
+    # (Swift's etag_quoter; RGW keeps no such flag).
+    etag_quoter: bool
     # A bulk delete that fails on a non-empty container reports "409 Conflict" (not
     # "400 Bad Request") and names it "<container>/" (not "/<container>").
     bulk_reports_conflict_as_is: bool
@@ -497,7 +530,7 @@ RGW = Flavor(
     # derives exactly that from https://a3s.fi:443/swift/v1/AUTH_x.
     info_paths=("/swift/info",),
     info={
-        # RGW announces bulk delete without its limits.
+        # RGW announces bulk delete without its limits, and not bulk upload (which it has).
         "bulk_delete": {},
         "container_quotas": {},
         "swift": {
@@ -568,14 +601,20 @@ RGW = Flavor(
     slo_stores_manifest_json=False,
     bulk_json_content_type="application/json; charset=utf-8",
     bulk_text_content_type="text/plain; charset=utf-8",
-    bulk_json_keys=(
-        "Number Deleted",
-        "Number Not Found",
-        "Response Body",
-        "Response Status",
-        "Errors",
-    ),
+    bulk_json_sorted=True,
     bulk_text_ends_with_newline=False,
+    bulk_format_by_best_match=False,
+    bulk_xml_compact=True,
+    write_reply_type_follows_format=True,
+    bulk_upload_errors_are_documents=True,
+    bulk_delete_on_any_path=False,
+    archive_formats=("tar",),
+    extract_refuses_as_errors=True,
+    extract_member_names_kept=True,
+    extract_passes_request_headers=False,
+    extract_makes_containers=False,
+    extract_directories_make_containers=True,
+    etag_quoter=False,
     bulk_reports_conflict_as_is=True,
     json_separators=(",", ":"),
     text_listing_ends_with_newline=False,
@@ -736,6 +775,9 @@ SWIFT = Flavor(
         # Swift 2.38's dlo middleware announces nothing (the fake serves DLOs all the same).
         "account_quotas": {},
         "container_quotas": {},
+        # Quoted ETags only where an account or container asks for them.
+        "etag_quoter": {"enable_by_default": False},
+        "bulk_upload": {"max_containers_per_extraction": 10000, "max_failed_extractions": 1000},
         "bulk_delete": {
             "max_deletes_per_request": MAX_DELETES_PER_REQUEST,
             "max_failed_deletes": 1000,
@@ -797,14 +839,20 @@ SWIFT = Flavor(
     slo_stores_manifest_json=True,
     bulk_json_content_type="application/json",
     bulk_text_content_type="text/plain",
-    bulk_json_keys=(
-        "Response Status",
-        "Response Body",
-        "Number Deleted",
-        "Number Not Found",
-        "Errors",
-    ),
+    bulk_json_sorted=False,
     bulk_text_ends_with_newline=True,
+    bulk_format_by_best_match=True,
+    bulk_xml_compact=False,
+    write_reply_type_follows_format=False,
+    bulk_upload_errors_are_documents=False,
+    bulk_delete_on_any_path=True,
+    archive_formats=("tar", "tar.gz", "tar.bz2"),
+    extract_refuses_as_errors=False,
+    extract_member_names_kept=False,
+    extract_passes_request_headers=True,
+    extract_makes_containers=True,
+    extract_directories_make_containers=False,
+    etag_quoter=True,
     bulk_reports_conflict_as_is=False,
     json_separators=(", ", ": "),
     text_listing_ends_with_newline=True,

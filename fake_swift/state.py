@@ -359,6 +359,9 @@ class Account:
     # The domain of the project that owns it, as its own token's first write recorded
     # it (keystoneauth keeps it in the account's system metadata).
     project_domain_id: str | None = None
+    # What middlewares keep about the account that no client sets directly (Swift's
+    # system metadata): the etag quoter's flag.
+    sysmeta: dict[str, str] = field(default_factory=dict)
 
     @property
     def object_count(self) -> int:
@@ -763,6 +766,7 @@ class FakeState:
             "written": account.written,
             "project_domain_id": account.project_domain_id,
             "metadata": account.metadata,
+            "sysmeta": account.sysmeta,
             "containers": [
                 {
                     "name": c.name,
@@ -806,6 +810,7 @@ class FakeState:
             raw.get("metadata", {}),
             written=raw.get("written", True),
             project_domain_id=raw.get("project_domain_id"),
+            sysmeta=raw.get("sysmeta", {}),
         )
         for raw_container in raw.get("containers", []):
             container = Container(

@@ -52,7 +52,6 @@ NOT_RUN_ON = {"rgw": ["test_staticweb.py::TestStaticWebTempurl::*"]}
 # fake's outcome, why). Patterns are fnmatch patterns over "<file>::<class>::<test>"; the
 # first that matches counts. Features the fake lacks are not announced in its /info, so
 # the suite skips their tests, as it does on a server without them.
-NOT_YET = "is not in the fake yet (nor announced in its /info)"
 EXT4_XATTRS = (
     "real Swift here keeps metadata in extended attributes on ext4, which holds about "
     "4 KiB of them per file: a PUT with the most metadata Swift allows answers 503 (Swift "
@@ -66,12 +65,6 @@ RGW_COPY_403 = (
 )
 FAKE_DIFFERS: dict[str, list[tuple[str, str, str]]] = {
     "swift": [
-        (
-            "test_object.py::TestObject::test_bulk_delete",
-            "skipped",
-            f"the test uploads with bulk extract-archive, which {NOT_YET}",
-        ),
-        ("test_object.py::TestObject::test_etag_quoter", "skipped", f"etag-quoter {NOT_YET}"),
         *[
             (f"tests.py::TestFile*::testMetadata{name}", "passed", EXT4_XATTRS)
             for name in ("NumberLimit", "OnPost")

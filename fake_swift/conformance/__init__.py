@@ -33,10 +33,12 @@ from .cases_core import (
 )
 from .cases_proxy import (
     account_quotas,
+    bulk_upload,
     container_last_modified,
     container_quotas,
     copy_details,
     dlo_manifests,
+    etag_quoter,
     expiry_details,
     listing_and_naming_edges,
     object_versioning,
@@ -109,4 +111,6 @@ CASES: dict[str, Callable[[Probe], None]] = {
     "object_versioning": object_versioning,
     "versioned_writes": versioned_writes,
     "static_web": static_web,
+    "bulk_upload": bulk_upload,
+    "etag_quoter": etag_quoter,
 }

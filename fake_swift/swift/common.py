@@ -126,6 +126,25 @@ def subrequest(
     return Request(method, path, dict(query or {}), dict(headers), body, environ)
 
 
+# What RGW writes a report or an empty write reply in, by ?format= or Accept.
+RGW_FORMATS = ("text/plain", "application/json", "application/xml", "text/xml")
+# Set on a request the bulk middlewares answered with a report (not the controller).
+BULK_REPORT = "fake_swift.bulk_report"
+
+
+def rgw_format(request: Request) -> str:
+    """The media type RGW answers in: ``?format=json|xml``, else Accept's first type when
+    it names one of :data:`RGW_FORMATS` exactly (parameters aside), else text; text/xml
+    is written as application/xml."""
+    wanted = request.query.get("format", "").lower()
+    if wanted in ("json", "xml"):
+        return f"application/{wanted}"
+    first = request.headers.get("accept", "").split(",")[0].split(";")[0].strip().lower()
+    if first not in RGW_FORMATS:
+        return "text/plain"
+    return "application/xml" if first == "text/xml" else first
+
+
 def target_of(request: Request) -> Target:
     return request.environ[TARGET]
 

@@ -7,8 +7,10 @@ then one middleware per concern, then the account, container and object controll
     tempurl     temp URL signatures             (tempurl.py)
     copy        COPY and X-Copy-From            (copy.py)
     auth        tokens and ACLs                 (auth.py)
+    etag quoter quoted ETags where asked for    (etag_quoter.py)
     staticweb   containers as web sites         (staticweb.py)
     bulk        ?bulk-delete                    (bulk.py)
+    bulk upload ?extract-archive                (bulk_upload.py)
     quotas      account and container quotas    (quotas.py)
     versioned   X-Versions-Location, X-History-Location  (versioned_writes.py)
     versioning  object versioning               (object_versioning.py)
@@ -38,12 +40,25 @@ from ..state import Account, FakeState, StoredObject
 from .account import AccountController
 from .auth import AuthMiddleware
 from .bulk import BulkMiddleware
-from .common import API_PREFIX, TARGET, Layer, Refusal, Shared, Target, level, target_of
+from .bulk_upload import BulkUploadMiddleware
+from .common import (
+    API_PREFIX,
+    BULK_REPORT,
+    TARGET,
+    Layer,
+    Refusal,
+    Shared,
+    Target,
+    level,
+    rgw_format,
+    target_of,
+)
 from .container import ContainerController
 from .content import Content, plain_content
 from .copy import CopyMiddleware
 from .cors import CorsMiddleware
 from .dlo import DloMiddleware
+from .etag_quoter import EtagQuoterMiddleware
 from .obj import ObjectController
 from .object_versioning import ObjectVersioningMiddleware
 from .quotas import QuotaMiddleware
@@ -71,9 +86,11 @@ class Swift:
         versioning = ObjectVersioningMiddleware(shared, self._symlink)
         versioned = VersionedWritesMiddleware(shared, versioning)
         quotas = QuotaMiddleware(shared, versioned)
-        bulk = BulkMiddleware(shared, quotas)
+        bulk_upload = BulkUploadMiddleware(shared, quotas)
+        bulk = BulkMiddleware(shared, bulk_upload)
         staticweb = StaticWebMiddleware(shared, bulk)
-        auth = AuthMiddleware(shared, staticweb)
+        etag_quoter = EtagQuoterMiddleware(shared, staticweb)
+        auth = AuthMiddleware(shared, etag_quoter)
         copy = CopyMiddleware(shared, auth)
         tempurl = TempUrlMiddleware(shared, copy)
         cors = CorsMiddleware(shared, tempurl)
@@ -114,10 +131,14 @@ class Swift:
         trans_id = self.flavor.new_trans_id()
         if reply.status >= 400:
             self._finish_error(request, reply, trans_id)
-        elif level(request) and f"{request.method} {level(request)}" in (
-            self.flavor.accept_ranges_on_writes
-        ):
-            reply.headers["Accept-Ranges"] = "bytes"
+        elif request.environ.get(BULK_REPORT):
+            pass  # the bulk middleware's own answer, not the controller's
+        else:
+            if level(request) and f"{request.method} {level(request)}" in (
+                self.flavor.accept_ranges_on_writes
+            ):
+                reply.headers["Accept-Ranges"] = "bytes"
+            self._write_reply_type(request, reply)
         if reply.status in (204, 304):
             if self.flavor.bodiless_replies_have_length:
                 reply.headers["Content-Length"] = "0"
@@ -128,22 +149,46 @@ class Swift:
         reply.headers.setdefault("Date", formatdate(usegmt=True))
         return reply
 
+    def _write_reply_type(self, request: Request, reply: Reply) -> None:
+        """RGW: an empty write reply's type is the format the client asked for."""
+        if (
+            self.flavor.write_reply_type_follows_format
+            and request.method in ("PUT", "POST", "DELETE")
+            and reply.headers.get("Content-Type") == self.flavor.write_reply_content_type
+            and not reply.body
+        ):
+            wanted = rgw_format(request)
+            if wanted != "text/plain":
+                reply.headers["Content-Type"] = f"{wanted}; charset=utf-8"
+
     def _finish_error(self, request: Request, reply: Reply, trans_id: str) -> None:
         """Give an error reply the format, headers and length the flavor gives it."""
         wanted = _wanted_format(request)
-        if self.flavor.error_bodies_follow_format and reply.error_code and wanted != "text":
+        as_document = (
+            self.flavor.bulk_upload_errors_are_documents and "extract-archive" in request.query
+        )
+        if (
+            self.flavor.error_bodies_follow_format
+            and reply.error_code
+            and (wanted != "text" or as_document)
+        ):
             bucket = None
             if reply.status != 401 and level(request) in ("container", "object"):
                 container_part = request.path[len(API_PREFIX) :].split("/")[1]
                 bucket = unquote(container_part)
             document = self.flavor.error_document(reply.error_code, bucket, trans_id)
-            if wanted == "json":
+            if wanted == "text":
+                fields = (f"{key}: {value}" for key, value in document.items())
+                body = "\n".join(fields).encode()
+                wanted = "plain"
+            elif wanted == "json":
                 body = json.dumps(document, separators=self.flavor.json_separators).encode()
             else:
                 fields = "".join(f"<{key}>{value}</{key}>" for key, value in document.items())
                 body = f'<?xml version="1.0" encoding="UTF-8"?><Error>{fields}</Error>'.encode()
             reply.body = body
-            reply.headers["Content-Type"] = f"application/{wanted}; charset=utf-8"
+            kind = "text" if wanted == "plain" else "application"
+            reply.headers["Content-Type"] = f"{kind}/{wanted}; charset=utf-8"
             reply.headers.pop("Content-Length", None)
         if reply.status == 401 and self.flavor.www_authenticate_on_401:
             reply.headers["Www-Authenticate"] = f'Swift realm="{_realm(request.path)}", ' + (
