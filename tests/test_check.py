@@ -36,9 +36,10 @@ from fake_swift.conformance.check import BUCKET_PREFIX
 # fake's HTTP server waits for the body (the probe gives up after 30 s).
 SERVER_MODE_CANNOT = ("malformed",)
 OTHER_USER = ("Other", "Other1234", "project_2999")
-# Cases never run on someone's account: one ends by sending DELETE to the account, the
-# other tries to set the account's quota.
-NEVER_ON_AN_ACCOUNT = ("bulk_delete_by_delete", "account_quotas")
+# Cases never run on someone's account: one ends by sending DELETE to the account, one
+# extracts an archive into the account itself, and two set account settings (its quota,
+# its ETag quoting).
+NEVER_ON_AN_ACCOUNT = ("bulk_delete_by_delete", "bulk_upload", "account_quotas", "etag_quoter")
 
 
 def check(monkeypatch, capsys, env: dict[str, str], *args: str) -> Run:
