@@ -10,12 +10,11 @@ suite against that installed wheel::
 
 nox finds each interpreter as ``python3.X`` on PATH. A missing one is an error, not a skip.
 
-What runs once, on the main Python, in ``.ci/run``, is left out here: the tier that needs
-the real servers installed in the main environment (marker ``real``: Ceph RGW, OpenStack
-Swift, Keystone), the site's test in a browser (it needs the docs extra and Chromium), the
-packaging tests (they build and install the same wheel again, with the main Python), and
-the third-party suites (marker ``thirdparty``: python-swiftclient's and OpenStack Swift's
-own functional tests against server mode, about 6 minutes a run).
+Each session runs the default tiers, as a plain ``python -m pytest`` does. The slow tiers
+run once, on the main Python, in ``.ci/run``: the real servers installed in the main
+environment (marker ``real``: Ceph RGW, OpenStack Swift, Keystone), the third-party suites
+(``thirdparty``), the packaging tests (they build and install the same wheel again),
+the site in a browser (``browser``) and the everyday clients (``clients``).
 """
 
 from __future__ import annotations
@@ -63,9 +62,6 @@ def tests(session: nox.Session) -> None:
         "allas_examples",
         "-p",
         "no:cacheprovider",
-        "-m",
-        "not real and not packaging and not thirdparty",
-        "--ignore=tests/test_site_in_browser.py",
         *session.posargs,
         env={"ALLAS_TEST_INSTALLED": "1"},
     )

@@ -75,8 +75,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "fi": "oletustestit (`python -m pytest`), viimeisin täysi ajo",
     },
     "bench_suite_value": {
-        "en": "{seconds:.0f} s, {tests} tests, {date}",
-        "fi": "{seconds:.0f} s, {tests} testiä, {date}",
+        "en": "{seconds:.0f} s, {tests} tests, {workers} processes in parallel, {date}",
+        "fi": "{seconds:.0f} s, {tests} testiä, rinnakkaisia prosesseja {workers}, {date}",
     },
     "bench_suite_missing": {
         "en": "no full run recorded in test-artifacts/ yet",

@@ -139,6 +139,7 @@ def markdown(results: dict, language: str) -> str:
             "bench_suite_value",
             seconds=suite["seconds"],
             tests=suite["tests"],
+            workers=suite.get("workers") or 1,  # 0: pytest-xdist was off
             date=suite["finished"][:10],
         )
     else:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import json
+import logging
 import os
 import queue
 import runpy
@@ -27,9 +29,10 @@ from hypothesis import settings
 from allas_examples import messages
 from backends.common import Account, RealServer
 
-# Hypothesis: short runs by default; HYPOTHESIS_PROFILE=long runs the property-based
-# and fuzz tests far longer.
-settings.register_profile("quick", max_examples=100, stateful_step_count=50, deadline=None)
+# Hypothesis: short runs by default; CI (.ci/run) sets HYPOTHESIS_PROFILE=ci, and
+# HYPOTHESIS_PROFILE=long runs the property-based and fuzz tests far longer.
+settings.register_profile("quick", max_examples=25, stateful_step_count=30, deadline=None)
+settings.register_profile("ci", max_examples=100, stateful_step_count=50, deadline=None)
 settings.register_profile("long", max_examples=3000, stateful_step_count=80, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "quick"))
 
@@ -88,25 +91,67 @@ def workdir(tmp_path: Path) -> Path:
     return folder
 
 
+# The command's console script, beside the Python that runs the tests (a virtual
+# environment's bin/, whether the checkout or a wheel is installed there).
+ALLAS_EXAMPLES_COMMAND = Path(sys.executable).with_name("allas-examples")
+
+
 @pytest.fixture
-def run_script(workdir: Path):
-    """Run ``examples/NAME.py`` in a subprocess, in ``workdir``, with no OS_* variables."""
+def run_script(workdir: Path, script_runner):
+    """Run ``examples/NAME.py`` in ``workdir``, with no OS_* variables.
+
+    It runs in this process (pytest-console-scripts' in-process mode: its own argv,
+    standard streams, environment and folder), unless the test is marked
+    ``@pytest.mark.script_launch_mode("subprocess")`` or pytest is given
+    ``--script-launch-mode=subprocess``: then in a process of its own, as users run it.
+    """
 
     def run(name: str, *args: str, env: dict[str, str] | None = None) -> Run:
-        command = [sys.executable, str(EXAMPLES_DIR / f"{name}.py"), *args]
-        return _run(command, workdir, env)
+        return _launch(script_runner, [str(EXAMPLES_DIR / f"{name}.py"), *args], workdir, env)
 
     return run
 
 
 @pytest.fixture
-def run_cli(workdir: Path):
-    """Run the ``allas-examples`` command in a subprocess, in ``workdir``."""
+def run_cli(workdir: Path, script_runner):
+    """Run the ``allas-examples`` command in ``workdir``, as ``run_script`` runs a script."""
 
     def run(*args: str, env: dict[str, str] | None = None) -> Run:
-        return _run([sys.executable, "-m", "allas_examples.cli", *args], workdir, env)
+        return _launch(script_runner, [str(ALLAS_EXAMPLES_COMMAND), *args], workdir, env)
 
     return run
+
+
+def _launch(runner, command: list[str], cwd: Path, env: dict[str, str] | None) -> Run:
+    environ = clean_environment(**(env or {}))
+    if runner.launch_mode == "subprocess":
+        # An empty standard input, not the terminal pytest may have been started from.
+        done = runner.run(command, cwd=cwd, env=environ, stdin=io.StringIO(), timeout=120)
+    else:
+        with as_in_a_new_process():
+            done = runner.run(command, cwd=cwd, env=environ)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@contextlib.contextmanager
+def as_in_a_new_process() -> Iterator[None]:
+    """Put back what a script run in this process changes of the process itself, so that
+    the next one starts as a new process would: the library loggers' levels, the secrets
+    the redaction has learnt, the catalog's language (the language_restored fixture)."""
+    from allas_examples import errors, script
+
+    loggers = [logging.getLogger(name) for name in script.LIBRARY_LOGGERS]
+    saved = [(logger.level, logger.propagate, list(logger.handlers)) for logger in loggers]
+    secrets = set(errors._REMEMBERED_SECRETS)
+    try:
+        yield
+    finally:
+        for logger, (level, propagate, handlers) in zip(loggers, saved, strict=True):
+            logger.setLevel(level)
+            logger.propagate = propagate
+            logger.handlers[:] = handlers
+        errors._REMEMBERED_SECRETS.clear()
+        errors._REMEMBERED_SECRETS.update(secrets)
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str] | None) -> Run:
@@ -352,9 +397,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(items):
-    # Whatever runs on a real server is a `real` test, selectable with -m real.
+    real_fixtures = {"backend", "rgw_server", "swift_server", "allas_server"}
     for item in items:
-        real_fixtures = {"backend", "rgw_server", "swift_server", "allas_server"}
+        # Whatever runs on a real server is a `real` test, selectable with -m real.
         if real_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real)
 
@@ -365,7 +410,6 @@ SUITE_RECORD = Path(
     os.environ.get("ALLAS_TEST_SUITE_RECORD") or ROOT / "test-artifacts" / "test-suite.json"
 )
 _STARTED = pytest.StashKey[float]()
-_DESELECTED = pytest.StashKey[int]()
 _RAN = pytest.StashKey["_RunCount"]()
 
 
@@ -383,19 +427,20 @@ class _RunCount:
 def pytest_sessionstart(session):
     config = session.config
     config.stash[_STARTED] = time.monotonic()
-    config.stash[_DESELECTED] = 0
     config.stash[_RAN] = _RunCount()
     config.pluginmanager.register(config.stash[_RAN], "allas-examples-run-count")
 
 
-def pytest_deselected(items):
-    # -k, -m, --deselect, --lf and --sw all take tests out through this hook.
-    if items:
-        items[0].config.stash[_DESELECTED] += len(items)
+def default_markexpr(config: pytest.Config) -> str:
+    """The ``-m`` of the configured ``addopts``: the tiers a plain ``python -m pytest`` runs."""
+    words = config.getini("addopts")  # already split as a shell would
+    given = [words[i + 1] for i, word in enumerate(words[:-1]) if word == "-m"]
+    return given[-1] if given else ""
 
 
 def full_default_run(session: pytest.Session) -> bool:
-    """Whether this run ran the whole default suite: no paths, no selection, no early stop.
+    """Whether this run ran the whole default suite: no paths, no selection but the
+    configured tiers, no early stop.
 
     Collecting alone (``--collect-only``), narrowing the collection (``--ignore``), taking
     tests out and stopping before the last test all make a partial run.
@@ -405,15 +450,16 @@ def full_default_run(session: pytest.Session) -> bool:
     return (
         config.args_source == pytest.Config.ArgsSource.TESTPATHS
         and not option.keyword
-        and not option.markexpr
+        and option.markexpr == default_markexpr(config)
+        and not getattr(option, "deselect", None)
         and not option.collectonly
         and not getattr(option, "setuponly", False)
         and not getattr(option, "setupplan", False)
         and not getattr(option, "ignore", None)
         and not getattr(option, "ignore_glob", None)
         and not getattr(option, "lf", False)
+        and not getattr(option, "stepwise", False)
         and not option.maxfail
-        and config.stash.get(_DESELECTED, 0) == 0
         and _RAN in config.stash
         and 0 < session.testscollected == config.stash[_RAN].ran
     )
@@ -421,6 +467,8 @@ def full_default_run(session: pytest.Session) -> bool:
 
 def pytest_sessionfinish(session, exitstatus):
     config = session.config
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker ran a share of the tests; the controller counts them all
     if exitstatus not in (0, 1) or _STARTED not in config.stash or not full_default_run(session):
         return
     record = {
@@ -428,6 +476,8 @@ def pytest_sessionfinish(session, exitstatus):
         "seconds": round(time.monotonic() - config.stash[_STARTED], 1),
         "tests": session.testscollected,
         "failed": session.testsfailed,
+        # pytest-xdist's worker processes (0: the tests ran in this one)
+        "workers": getattr(config.option, "numprocesses", None) or 0,
     }
     SUITE_RECORD.parent.mkdir(parents=True, exist_ok=True)
     SUITE_RECORD.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

@@ -1,4 +1,8 @@
-"""The allas-examples command: list, run, tour, fake-reset, --version."""
+"""The allas-examples command: list, run, tour, fake-reset, --version.
+
+The tests marked ``script_launch_mode("subprocess")`` start the command as its console
+script, in a process of its own; the others run it in the test's process.
+"""
 
 import re
 import sys
@@ -24,6 +28,7 @@ def test_list_shows_the_examples_in_course_order(run_cli, lang):
         assert line.endswith(expected(lang, f"desc_{name}"))
 
 
+@pytest.mark.script_launch_mode("subprocess")  # `run` starts the example as a process
 def test_run_forwards_options_and_arguments(run_cli, workdir):
     run = run_cli("--lang", "fi", "--fake", "run", "create_bucket", "kurssi-bucket")
     assert run.returncode == 0, run.output
@@ -48,6 +53,7 @@ def test_bad_option_is_a_translated_usage_error(run_cli):
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.script_launch_mode("subprocess")  # `run` starts the example as a process
 def test_fake_reset_empties_the_store(run_cli, workdir):
     assert run_cli("run", "create_bucket", "--fake").returncode == 0
     reset = run_cli("fake-reset", "--lang", "en")
@@ -57,6 +63,7 @@ def test_fake_reset_empties_the_store(run_cli, workdir):
     assert expected("en", "no_buckets") in listing.stdout
 
 
+@pytest.mark.script_launch_mode("subprocess")
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_tour_runs_every_step_in_the_chosen_language(run_cli, workdir, lang):
     run = run_cli("tour", "--lang", lang)

@@ -37,6 +37,7 @@ from test_fake_server import running_server
 
 from conftest import ROOT, clean_environment, password_auth
 
+pytestmark = pytest.mark.clients
 CLIENTS_VENV = ROOT / ".venv-clients"
 SWIFT_CLI = Path(sys.executable).with_name("swift")
 INSTALL_HINT = "run .ci/install-clients"

@@ -34,7 +34,7 @@ from keystoneauth1 import session as ksa_session
 
 from allas_examples import messages, script
 from allas_examples.connection import connect
-from allas_examples.course import EXAMPLES, example_path
+from allas_examples.course import EXAMPLES
 from conftest import ROOT, clean_environment, expected, password_auth, stop_process
 
 SWIFT_CLI = Path(sys.executable).with_name("swift")
@@ -410,30 +410,20 @@ def test_many_connections_at_once(server):
 
 
 @pytest.mark.parametrize("lang", ["en", "fi"])
-def test_examples_in_course_order(server, tmp_path, lang):
-    work = tmp_path / "course"
-    work.mkdir()
-    (work / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create these; here we do
-    (work / "snake_folder").mkdir()
-    (work / "snake_folder" / "notes.txt").write_bytes(SAMPLE)
+def test_examples_in_course_order(server, workdir, run_script, lang):
+    (workdir / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create these; here we do
+    (workdir / "snake_folder").mkdir()
+    (workdir / "snake_folder" / "notes.txt").write_bytes(SAMPLE)
     outputs = {}
     for name in EXAMPLES:
         extra = ["--segment-size", "10"] if name == "upload_large_object" else []
-        done = subprocess.run(
-            [sys.executable, str(example_path(name)), "--lang", lang, *extra],
-            cwd=work,
-            env=clean_environment(**server.env),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        output = done.stdout + done.stderr
-        assert done.returncode == 0, (name, output)
-        assert "Traceback" not in output and "John1234" not in output
+        done = run_script(name, "--lang", lang, *extra, env=server.env)
+        assert done.returncode == 0, (name, done.output)
+        assert "Traceback" not in done.output and "John1234" not in done.output
         outputs[name] = done.stdout
     assert expected(lang, "connected", url=server.storage_url) in outputs["create_connection"]
     assert expected(lang, "bucket_created", bucket="snakebucket") in outputs["create_bucket"]
-    assert (work / "new_name_for_file.txt").read_bytes() == SAMPLE
+    assert (workdir / "new_name_for_file.txt").read_bytes() == SAMPLE
     removed = outputs["remove_buckets_and_objects"]
     assert expected(lang, "bucket_removed", bucket="snakebucket_segments") in removed
     assert connect(server.env).get_account()[1] == []

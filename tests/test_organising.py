@@ -623,26 +623,10 @@ def test_a_copy_that_does_not_match_keeps_the_original(
 # --- 4. the tour's course mode ---
 
 
-def run_cli_without_terminal(workdir, *args):
-    import subprocess
-    import sys
-
-    from conftest import clean_environment
-
-    return subprocess.run(
-        [sys.executable, "-m", "allas_examples.cli", *args],
-        cwd=workdir,
-        env=clean_environment(),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.parametrize("lang", ["en", "fi"])
-def test_course_mode_explains_every_step_without_waiting(workdir, lang):
-    run = run_cli_without_terminal(workdir, "tour", "--step", "--lang", lang)
+def test_course_mode_explains_every_step_without_waiting(run_cli, lang):
+    # run_cli gives the command a standard input that is no terminal
+    run = run_cli("tour", "--step", "--lang", lang)
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stderr == ""
     lines = run.stdout.splitlines()
@@ -676,8 +660,8 @@ def _script_of(title: str) -> str:
     }[title]
 
 
-def test_without_step_the_tour_explains_nothing(workdir):
-    run = run_cli_without_terminal(workdir, "tour", "--lang", "en")
+def test_without_step_the_tour_explains_nothing(run_cli):
+    run = run_cli("tour", "--lang", "en")
     assert run.returncode == 0
     for title in TOUR_STEP_TITLES:
         assert expected("en", f"course_{title}") not in run.stdout

@@ -1,4 +1,8 @@
-"""Every example run as a user runs it: a process of its own, --fake, both languages."""
+"""Every example run as a user runs it, --fake, both languages.
+
+The tests marked ``script_launch_mode("subprocess")`` start each script as a process of
+its own, as users do; the others run it in the test's process (conftest.run_script).
+"""
 
 import hashlib
 import re
@@ -19,6 +23,7 @@ def assert_clean(run):
     assert PASSWORD not in run.output
 
 
+@pytest.mark.script_launch_mode("subprocess")
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_course_in_order(run_script, workdir, lang):
     """Create, upload (whole and in segments), list, download, remove: one consistent store."""
@@ -114,6 +119,7 @@ def test_plain_upload_and_download_verify_the_md5(run_script, workdir):
     )
 
 
+@pytest.mark.script_launch_mode("subprocess")
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_no_variables_and_no_fake_exits_2_naming_them(run_script, name):
     run = run_script(name, "--lang", "en")
@@ -128,6 +134,7 @@ def test_no_variables_and_no_fake_exits_2_naming_them(run_script, name):
     ]
 
 
+@pytest.mark.script_launch_mode("subprocess")
 def test_missing_variables_in_finnish_from_the_locale(run_script):
     run = run_script("create_bucket", env={"LANG": "fi_FI.UTF-8", "OS_USERNAME": "John"})
     assert run.returncode == 2
@@ -171,6 +178,7 @@ def test_bad_segment_size_is_a_usage_error(run_script):
     assert_clean(run)
 
 
+@pytest.mark.script_launch_mode("subprocess")
 def test_debug_shows_the_traceback_without_the_password(run_script):
     run_script("create_bucket", "--fake")
     run = run_script("download_object", "--fake", "--debug", "snakebucket", "nothing.txt")

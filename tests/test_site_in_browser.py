@@ -21,6 +21,7 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 # Flags that keep Chromium off the network: only the local server is reached.
 CHROMIUM_FLAGS = [

@@ -68,10 +68,12 @@ def record_of(tmp_path: Path):
     return run
 
 
-def test_the_full_default_run_writes_the_record(record_of):
-    record = record_of("-p", "skip_all")
+@pytest.mark.parametrize("workers", ["auto", "0"])
+def test_the_full_default_run_writes_the_record(record_of, workers):
+    record = record_of("-p", "skip_all", "-n", workers)
     assert record is not None
     assert record["tests"] > 1000 and record["failed"] == 0
+    assert record["workers"] == (os.cpu_count() if workers == "auto" else 0)
 
 
 @pytest.mark.parametrize(
@@ -82,6 +84,9 @@ def test_the_full_default_run_writes_the_record(record_of):
         pytest.param(["-p", "skip_all", "--ignore=docs"], id="ignore"),
         pytest.param(["-p", "skip_all", "--deselect", "tests/test_messages.py"], id="deselect"),
         pytest.param(["-p", "skip_all", "-p", "stop_after_one"], id="stopped-early"),
+        # the slow tiers alone, or with the default ones: not the default run either
+        pytest.param(["-p", "skip_all", "-m", "packaging"], id="other-tiers"),
+        pytest.param(["-p", "skip_all", "-m", ""], id="every-tier"),
     ],
 )
 def test_a_partial_run_leaves_the_record_alone(record_of, args):
