@@ -404,6 +404,24 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.real)
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which -p no:xdist leaves out
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadfile (the default in addopts), refined: a documentation page's blocks,
+    which share one namespace top to bottom, still go to one worker together, but each
+    test of a test file is a unit of its own, so that the run does not wait at its end
+    for the worker given the slowest file."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class PagesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.endswith(".md") else nodeid
+
+    return PagesTogether(config, log)
+
+
 # --- the last full default run (`python -m pytest`), which `python -m benchmarks` reports ---
 
 SUITE_RECORD = Path(

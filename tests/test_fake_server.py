@@ -127,10 +127,28 @@ def running_server(
         stop_process(process)
 
 
-@pytest.fixture
-def server(tmp_path) -> Iterator[Server]:
-    with running_server(tmp_path / "server") as running:
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory) -> Iterator[Server]:
+    """One server for the module's tests that take ``server``: its start is not what they test."""
+    with running_server(tmp_path_factory.mktemp("server")) as running:
         yield running
+
+
+@pytest.fixture
+def server(shared_server: Server) -> Server:
+    """The module's server as a new one starts: no pending fault, an empty account and an
+    empty request log."""
+    admin(shared_server, "DELETE", "faults")
+    conn = connect(shared_server.env)
+    try:
+        for container in conn.get_account(full_listing=True)[1]:
+            for item in conn.get_container(container["name"], full_listing=True)[1]:
+                conn.delete_object(container["name"], item["name"])
+            conn.delete_container(container["name"])
+    finally:
+        conn.close()
+    admin(shared_server, "DELETE", "requests")
+    return shared_server
 
 
 def swift_cli(server: Server, cwd: Path, *args: str, input: bytes | None = None):
