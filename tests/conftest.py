@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import settings
@@ -281,6 +282,56 @@ def serving_fake(flavor: str, folder: Path, users: list[str]) -> Iterator[str]:
                 return
     finally:
         stop_process(process)
+
+
+# --- a third party's functional tests (test_third_party.py, test_swift_functests.py) ---
+
+
+def func_test_config(path: Path, auth_root: str, lines: list[str]) -> None:
+    """Write the ``[func_test]`` section that a suite's ``test/functional/__init__.py``
+    reads: a Keystone v3 login at ``auth_root``, then the suite's own ``lines`` (users)."""
+    host, port = auth_root.removeprefix("http://").rsplit(":", 1)
+    header = ["[func_test]", "auth_version = 3", f"auth_host = {host}", f"auth_port = {port}"]
+    header += ["auth_ssl = no", "auth_prefix = /v3"]
+    path.write_text("\n".join(header + lines) + "\n")
+
+
+def run_functional_tests(
+    suite: Path, config: Path, options: list[str], timeout: float
+) -> tuple[dict[str, tuple[str, str]], str]:
+    """Run ``suite``'s ``test/functional`` with pytest and the config at ``config``, plus
+    ``options``; return test id -> (passed | failed | skipped, the failure or skip text),
+    and the end of what pytest printed. An error in a test's setup counts as a failure:
+    it is the server's answer too."""
+    junit = config.with_name("junit.xml")
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"]
+    # Their folder only: not this project's pytest settings, conftest or plugin.
+    command += ["-c", os.devnull, "--rootdir", str(suite), "--confcutdir", str(suite)]
+    command += ["-p", "no:fake_swift", f"--junitxml={junit}", *options, "test/functional"]
+    run = subprocess.run(
+        command,
+        cwd=suite,
+        env=clean_environment(SWIFT_TEST_CONFIG_FILE=str(config)),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    output = run.stdout[-6000:] + run.stderr[-2000:]
+    assert junit.is_file(), f"pytest wrote no report ({run.returncode}):\n{output}"
+    results = {}
+    for case in ElementTree.parse(junit).iter("testcase"):
+        module, cls = case.get("classname").rsplit(".", 2)[-2:]
+        test_id = f"{module}.py::{cls}::{case.get('name')}"
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            results[test_id] = ("failed", f"{problem.get('message')}\n{problem.text}")
+        elif case.find("skipped") is not None:
+            results[test_id] = ("skipped", case.find("skipped").get("message") or "")
+        else:
+            results[test_id] = ("passed", "")
+    return results, output
 
 
 def expected(language: str, key: str, **values: object) -> str:

@@ -25,15 +25,12 @@ import collections
 import fnmatch
 import json
 import os
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from backends.keystone import FUNCTEST_IDENTITIES
-from conftest import ROOT, clean_environment, scratch_folder, serving_fake
+from conftest import ROOT, func_test_config, run_functional_tests, scratch_folder, serving_fake
 
 pytestmark = pytest.mark.thirdparty
 
@@ -106,17 +103,9 @@ def functests_missing() -> str | None:
     return swift_missing()
 
 
-def write_config(path: Path, auth_root: str) -> None:
-    """The [func_test] section that test/functional/__init__.py reads (Keystone v3)."""
-    host, port = auth_root.removeprefix("http://").rsplit(":", 1)
-    lines = [
-        "[func_test]",
-        "auth_version = 3",
-        f"auth_host = {host}",
-        f"auth_port = {port}",
-        "auth_ssl = no",
-        "auth_prefix = /v3",
-    ]
+def config_lines() -> list[str]:
+    """The users of the [func_test] section (Keystone v3)."""
+    lines = []
     for suffix, key in CONFIG_USERS.items():
         identity = FUNCTEST_IDENTITIES[key]
         if suffix != "3":  # the third user's project is the first user's
@@ -125,50 +114,21 @@ def write_config(path: Path, auth_root: str) -> None:
         lines.append(f"password{suffix} = {identity.password}")
         if identity.domain != "Default":
             lines.append(f"domain{suffix} = {identity.domain}")
-    path.write_text("\n".join(lines) + "\n")
-
-
-def outcomes(junit: Path) -> dict[str, str]:
-    """Test id -> passed | failed | skipped, from pytest's JUnit XML (errors count as
-    failures: an error in a test's setup is the server's answer too)."""
-    results = {}
-    for case in ET.parse(junit).iter("testcase"):
-        module, cls = case.get("classname").rsplit(".", 2)[-2:]
-        test_id = f"{module}.py::{cls}::{case.get('name')}"
-        if case.find("failure") is not None or case.find("error") is not None:
-            results[test_id] = "failed"
-        elif case.find("skipped") is not None:
-            results[test_id] = "skipped"
-        else:
-            results[test_id] = "passed"
-    return results
+    return lines
 
 
 def run_suite(auth_root: str, folder: Path, deselect: list[str] = ()) -> dict[str, str]:
     """Run the whole suite against the Keystone at ``auth_root`` and the storage its
     catalog names; return each test's outcome."""
-    config, junit = folder / "test.conf", folder / "junit.xml"
-    write_config(config, auth_root)
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"]
-    # Their folder only: not this project's pytest settings, conftest or plugin.
-    command += ["-c", os.devnull, "--rootdir", str(FUNCTESTS), "--confcutdir", str(FUNCTESTS)]
-    command += ["-p", "no:fake_swift", f"--junitxml={junit}", "test/functional"]
+    config = folder / "test.conf"
+    func_test_config(config, auth_root, config_lines())
     # Its core tests are in tests.py, which pytest's default pattern leaves out (Swift's
     # own runner, stestr, takes every test*.py).
-    command += ["-o", "python_files=test_*.py tests.py"]
+    options = ["-o", "python_files=test_*.py tests.py"]
     for pattern in deselect:
-        command += ["--deselect", "test/functional/" + pattern.removesuffix("::*")]
-    run = subprocess.run(
-        command,
-        cwd=FUNCTESTS,
-        env=clean_environment(SWIFT_TEST_CONFIG_FILE=str(config)),
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-    )
-    output = run.stdout[-4000:] + run.stderr[-2000:]
-    assert junit.is_file(), f"pytest wrote no report ({run.returncode}):\n{output}"
-    results = outcomes(junit)
+        options += ["--deselect", "test/functional/" + pattern.removesuffix("::*")]
+    ran, output = run_functional_tests(FUNCTESTS, config, options, RUN_TIMEOUT)
+    results = {test_id: outcome for test_id, (outcome, _) in ran.items()}
     # A config the suite cannot read skips everything: make sure it really ran.
     assert len(results) > 500 and "passed" in results.values(), output
     return results

@@ -17,14 +17,11 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
-import subprocess
-import sys
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, clean_environment, serving_fake
+from conftest import ROOT, func_test_config, run_functional_tests, serving_fake
 
 pytestmark = pytest.mark.thirdparty
 
@@ -115,40 +112,13 @@ def fake_server(flavor: str, folder: Path):
     return serving_fake(flavor, folder, users)
 
 
-def write_config(path: Path, origin: str) -> None:
-    """The [func_test] section that test/functional/__init__.py reads (Keystone v3)."""
-    host, port = origin.removeprefix("http://").rsplit(":", 1)
-    lines = [
-        "[func_test]",
-        "auth_version = 3",
-        f"auth_host = {host}",
-        f"auth_port = {port}",
-        "auth_ssl = no",
-        "auth_prefix = /v3",
-    ]
+def config_lines() -> list[str]:
+    """The users of the [func_test] section."""
+    lines = []
     for suffix, (name, password, project) in USERS.items():
         lines += [f"account{suffix} = {project}", f"username{suffix} = {name}"]
         lines += [f"password{suffix} = {password}"]
-    lines.append(f"domain4 = {DOMAIN4}")
-    path.write_text("\n".join(lines) + "\n")
-
-
-def outcomes(junit: Path) -> dict[str, tuple[str, str]]:
-    """Test id -> (passed | failed | skipped, failure text) from pytest's JUnit XML."""
-    results = {}
-    for case in ET.parse(junit).iter("testcase"):
-        module, cls = case.get("classname").rsplit(".", 2)[-2:]
-        test_id = f"{module}.py::{cls}::{case.get('name')}"
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if problem is not None:
-            results[test_id] = ("failed", f"{problem.get('message')}\n{problem.text}")
-        elif case.find("skipped") is not None:
-            results[test_id] = ("skipped", case.find("skipped").get("message") or "")
-        else:
-            results[test_id] = ("passed", "")
-    return results
+    return lines + [f"domain4 = {DOMAIN4}"]
 
 
 @pytest.mark.parametrize("flavor", ["swift", "rgw"])
@@ -158,27 +128,13 @@ def test_swiftclient_functional_tests(flavor: str, tmp_path: Path) -> None:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the third-party tests: {reason}")
         pytest.skip(reason)
-    config, junit = tmp_path / "test.conf", tmp_path / "junit.xml"
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    # Their folder only: not this project's pytest settings, conftest or plugin.
-    command += ["-c", os.devnull, "--rootdir", str(FUNCTESTS), "--confcutdir", str(FUNCTESTS)]
-    command += ["-p", "no:fake_swift", f"--junitxml={junit}", "test/functional"]
+    config, options = tmp_path / "test.conf", []
     if importlib.util.find_spec("openstack") is None:
         # openstacksdk is not installed; its tests need v1 login and would skip anyway.
-        command += ["--ignore", "test/functional/test_openstacksdk.py"]
+        options += ["--ignore", "test/functional/test_openstacksdk.py"]
     with fake_server(flavor, tmp_path) as origin:
-        write_config(config, origin)
-        run = subprocess.run(
-            command,
-            cwd=FUNCTESTS,
-            env=clean_environment(SWIFT_TEST_CONFIG_FILE=str(config)),
-            capture_output=True,
-            text=True,
-            timeout=RUN_TIMEOUT,
-        )
-    output = run.stdout[-6000:] + run.stderr[-2000:]
-    assert junit.is_file(), f"pytest wrote no report ({run.returncode}):\n{output}"
-    results = outcomes(junit)
+        func_test_config(config, origin, config_lines())
+        results, _ = run_functional_tests(FUNCTESTS, config, options, RUN_TIMEOUT)
     swiftclient_tests = {k: v for k, v in results.items() if k.startswith("test_swiftclient.py")}
     # Every method of every class ran: a config the tests cannot read would skip them all.
     assert len(swiftclient_tests) == 3 * 18, sorted(results)
