@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formatdate
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
@@ -23,10 +23,12 @@ from ..metadata import (
     stored_metadata_problem,
     update_metadata,
 )
-from ..state import Account, Container, FakeState, StoredObject
+from ..state import Account, Container, FakeState, FileBody, StoredObject
 
 if TYPE_CHECKING:
     from .content import Content
+
+_COPY_CHUNK = 64 * 1024
 
 API_PREFIX = "/swift/v1/"
 MAX_MANIFEST_BYTES = 8 * 1024 * 1024
@@ -379,6 +381,25 @@ class Layer:
 
     def shown_content_type(self, obj: StoredObject) -> str:
         return obj.content_type or self.flavor.unset_content_type_shown_as
+
+    def copy_of(self, obj: StoredObject, name: str) -> StoredObject:
+        """A new object called ``name``, written now, holding what ``obj`` holds (body,
+        type, metadata, manifests): an archived or restored version. A body in a file is
+        copied, as each file goes with the one object that holds it; one in memory is
+        shared, as it never changes."""
+        body = obj.body
+        if isinstance(body, FileBody):
+            with body.open() as source:
+                chunks = iter(lambda: source.read(_COPY_CHUNK), b"")
+                body, _, _ = self.state.bodies.write(chunks, self.flavor.max_file_size)
+        return replace(
+            obj,
+            name=name,
+            body=body,
+            last_modified=time.time(),
+            metadata=dict(obj.metadata),
+            extra_headers=dict(obj.extra_headers),
+        )
 
     def store(self, account: Account, container_name: str, obj: StoredObject) -> None:
         with self.state.lock:

@@ -21,7 +21,7 @@ from dataclasses import replace
 from urllib.parse import quote, unquote
 
 from ..messages import Reply, Request
-from ..state import EMPTY_BODY, Account, Container, FileBody, StoredObject, SymlinkTarget
+from ..state import EMPTY_BODY, Account, Container, StoredObject, SymlinkTarget
 from .common import (
     API_PREFIX,
     SYMLINK,
@@ -34,7 +34,6 @@ from .common import (
     subrequest,
     target_of,
 )
-from .content import CHUNK_SIZE
 
 RESERVED = "\x00"
 DELETE_MARKER_TYPE = "application/x-deleted;swift_versions_deleted=1"
@@ -276,21 +275,8 @@ class ObjectVersioningMiddleware(Layer):
         if current is None or (current.symlink is not None and current.symlink.versions):
             return
         container = self._hidden(request, hidden)
-        body = current.body
-        if isinstance(body, FileBody):
-            with body.open() as source:
-                chunks = iter(lambda: source.read(CHUNK_SIZE), b"")
-                body, _, _ = self.state.bodies.write(chunks, self.flavor.max_file_size)
         name = version_object_name(target.object, f"{current.last_modified:.5f}")
-        copy = replace(
-            current,
-            name=name,
-            body=body,
-            last_modified=time.time(),
-            metadata=dict(current.metadata),
-            extra_headers=dict(current.extra_headers),
-        )
-        self.store(access_of(request).account, container.name, copy)
+        self.store(access_of(request).account, container.name, self.copy_of(current, name))
 
     def _put(self, request: Request, target: Target, hidden: str) -> Reply:
         self._copy_current(request, target, hidden)

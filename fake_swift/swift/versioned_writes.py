@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import time
-from collections.abc import Iterator
 from urllib.parse import unquote
 
 from ..messages import Reply, Request
@@ -26,7 +25,6 @@ LOCATION = "versions-location"
 MODE = "versions-mode"
 DELETE_MARKER_TYPE = "application/x-deleted;swift_versions_deleted=1"
 EMPTY_MD5 = hashlib.md5(b"").hexdigest()
-_CHUNK = 64 * 1024
 # The characters RGW's url_encode escapes besides controls, space and non-ASCII.
 _RGW_ESCAPED = set('"#%&+,/:;<=>?@[\\]^`{}')
 
@@ -41,12 +39,6 @@ def _rgw_url_encode(text: str) -> str:
         f"%{byte:02X}" if byte <= 0x20 or byte >= 0x7F or chr(byte) in _RGW_ESCAPED else chr(byte)
         for byte in text.encode()
     )
-
-
-def _chunks(obj: StoredObject) -> Iterator[bytes]:
-    with obj.body.open() as file:
-        while chunk := file.read(_CHUNK):
-            yield chunk
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,18 +161,6 @@ class VersionedWritesMiddleware(Layer):
             raise Refusal(reply)
         return archive
 
-    def _copy(self, obj: StoredObject, name: str) -> StoredObject:
-        """A new object holding what ``obj`` holds (body, type, metadata, manifests)."""
-        body, _, _ = self.state.bodies.write(_chunks(obj), obj.size)
-        return dataclasses.replace(
-            obj,
-            name=name,
-            body=body,
-            last_modified=time.time(),
-            metadata=dict(obj.metadata),
-            extra_headers=dict(obj.extra_headers),
-        )
-
     def _archive_current(
         self, versioned: Versioned, name: str, put: bool = False
     ) -> StoredObject | None:
@@ -190,7 +170,7 @@ class VersionedWritesMiddleware(Layer):
             return None
         self._archive(versioned, put)
         archived_name = archive_prefix(name) + self.flavor.archive_time(current.last_modified)
-        archived = self._copy(current, archived_name)
+        archived = self.copy_of(current, archived_name)
         self.store(versioned.account, versioned.archive_name, archived)
         return archived
 
@@ -273,7 +253,7 @@ class VersionedWritesMiddleware(Layer):
         version = self._current(archive, name)
         if version is None:
             return False
-        self.store(versioned.account, target.container, self._copy(version, target.object))
+        self.store(versioned.account, target.container, self.copy_of(version, target.object))
         return True
 
     def _delete_version(self, request: Request, versioned: Versioned, name: str) -> Reply:
