@@ -455,7 +455,25 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.real)
 
 
+def auto_workers() -> int:
+    """What ``-n auto`` (the default in addopts) starts: two workers per core. Many tests
+    spend their time waiting (a script's process starting, a server's answer, an expiry),
+    and another worker uses the core meanwhile."""
+    return (
+        2 * len(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else 2 * (os.cpu_count() or 1)
+    )
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which -p no:xdist leaves out
+def pytest_xdist_auto_num_workers(config):
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # xdist's own setting wins
+    return auto_workers()
+
+
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """--dist loadfile (the default in addopts), refined: a documentation page's blocks,
     which share one namespace top to bottom, still go to one worker together, but each

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, auto_workers
 
 SKIP_ALL = """
 import pytest
@@ -73,7 +73,7 @@ def test_the_full_default_run_writes_the_record(record_of, workers):
     record = record_of("-p", "skip_all", "-n", workers)
     assert record is not None
     assert record["tests"] > 1000 and record["failed"] == 0
-    assert record["workers"] == (os.cpu_count() if workers == "auto" else 0)
+    assert record["workers"] == (auto_workers() if workers == "auto" else 0)
 
 
 @pytest.mark.parametrize(
