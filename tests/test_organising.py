@@ -673,16 +673,26 @@ def test_course_mode_waits_for_enter_on_a_terminal(workdir, lang):
     import os
     import pty
     import select
+    import subprocess
     import sys
     import time
 
-    from conftest import clean_environment
+    from conftest import clean_environment, stop_process
 
     command = [sys.executable, "-m", "allas_examples.cli", "tour", "--step", "--lang", lang]
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the tour, with the pty as its terminal
-        os.chdir(workdir)
-        os.execve(sys.executable, command, clean_environment())
+    # The pty as the tour's standard streams. subprocess starts it (not pty.fork, which
+    # forks this process, threads and all, and runs Python in the child before exec).
+    fd, terminal = pty.openpty()
+    process = subprocess.Popen(
+        command,
+        cwd=workdir,
+        env=clean_environment(),
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
     seen = b""
 
     def read_for(seconds: float) -> None:
@@ -710,20 +720,14 @@ def test_course_mode_waits_for_enter_on_a_terminal(workdir, lang):
             os.write(fd, b"\n")
         read_for(0.2)
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
+        while process.poll() is None and time.monotonic() < deadline:
             read_for(0.1)
-        else:
+        if process.poll() is None:
             pytest.fail("the tour did not end")
     finally:
-        with contextlib.suppress(ChildProcessError):
-            if os.waitpid(pid, os.WNOHANG)[0] == 0:
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
+        stop_process(process)
         os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert process.returncode == 0
     assert connected in seen
     assert expected(lang, "tour_done").strip().encode() in seen
 
