@@ -129,6 +129,21 @@ def run_cli(workdir: Path, script_runner):
     return run
 
 
+# python -m fake_swift's console script, beside it.
+FAKE_SWIFT_COMMAND = Path(sys.executable).with_name("fake-swift")
+
+
+@pytest.fixture
+def run_fake_swift(workdir: Path, script_runner):
+    """Run the ``fake-swift`` command (``python -m fake_swift``) in ``workdir``, as
+    ``run_script`` runs a script: for what it says before it serves or checks anything."""
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        return _launch(script_runner, [str(FAKE_SWIFT_COMMAND), *args], workdir, env)
+
+    return run
+
+
 def _launch(runner, command: list[str], cwd: Path, env: dict[str, str] | None) -> Run:
     environ = clean_environment(**(env or {}))
     if runner.launch_mode == "subprocess":
@@ -459,3 +474,24 @@ def pytest_collection_modifyitems(items):
         # Whatever runs on a real server is a `real` test, selectable with -m real.
         if real_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real)
+
+
+# --- the fake in server mode ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory):
+    """One server for a module's tests that take ``server``: its start is not what they test."""
+    from server_mode import running_server
+
+    with running_server(tmp_path_factory.mktemp("server")) as running:
+        yield running
+
+
+@pytest.fixture
+def server(shared_server):
+    """The module's server as a new one starts (server_mode.reset)."""
+    from server_mode import reset
+
+    reset(shared_server)
+    return shared_server

@@ -37,12 +37,17 @@ def pytest_xdist_auto_num_workers(config):
     return auto_workers()
 
 
+# Test files whose tests all share one costly module-scoped fixture (the benchmarks' tiny
+# run): one worker runs them together, so that the fixture is made once, not once a worker.
+FILES_KEPT_TOGETHER = ("tests/test_benchmarks.py",)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """--dist loadfile (the default in addopts), refined: a documentation page's blocks,
-    which share one namespace top to bottom, still go to one worker together, but each
-    test of a test file is a unit of its own, so that the run does not wait at its end
-    for the worker given the slowest file."""
+    which share one namespace top to bottom, still go to one worker together, as do the
+    tests of FILES_KEPT_TOGETHER; each test of any other file is a unit of its own, so
+    that the run does not wait at its end for the worker given the slowest file."""
     if config.getvalue("dist") != "loadfile":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -50,7 +55,7 @@ def pytest_xdist_make_scheduler(config, log):
     class PagesTogether(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
             path = nodeid.split("::", 1)[0]
-            return path if path.endswith(".md") else nodeid
+            return path if path.endswith(".md") or path in FILES_KEPT_TOGETHER else nodeid
 
     return PagesTogether(config, log)
 

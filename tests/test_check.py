@@ -14,7 +14,6 @@ import dataclasses
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -22,14 +21,14 @@ from pathlib import Path
 
 import pytest
 import requests
-from test_fake_server import running_server
 
 from allas_examples import messages
-from conftest import FLAVOR_OF, ROOT, Run, clean_environment, expected
+from conftest import FLAVOR_OF, ROOT, Run, expected
 from fake_swift import flavors
 from fake_swift import server as fake_swift_main
 from fake_swift.conformance import CASES, Probe
 from fake_swift.conformance.check import BUCKET_PREFIX
+from server_mode import running_server
 
 # The one case that server mode cannot answer as the real servers do: a PUT whose
 # Content-Length says 6 GiB is refused by RGW and Swift from that header alone, while the
@@ -166,11 +165,10 @@ def test_the_other_flavor_differs(served, monkeypatch, capsys):
     assert row + f" | fake {statuses[other]}" in run.stdout
 
 
-def test_a_flavor_changed_on_purpose_is_named(tmp_path, monkeypatch, capsys):
-    with running_server(tmp_path / "server") as server:
-        changed = dataclasses.replace(flavors.RGW, min_container_name_length=2)
-        monkeypatch.setitem(flavors.FLAVORS, "rgw", changed)
-        run = check(monkeypatch, capsys, server.env, "--case", "short_container_name")
+def test_a_flavor_changed_on_purpose_is_named(server, monkeypatch, capsys):
+    changed = dataclasses.replace(flavors.RGW, min_container_name_length=2)
+    monkeypatch.setitem(flavors.FLAVORS, "rgw", changed)
+    run = check(monkeypatch, capsys, server.env, "--case", "short_container_name")
     assert run.returncode == 1
     assert (
         "short_container_name · create two-letter container · status: real 400 | fake 201"
@@ -224,18 +222,17 @@ def _breaks_midway(stop: BaseException):
     ids=["error", "ctrl-c", "sigterm"],
 )
 def test_everything_a_case_made_goes_when_it_stops_midway(
-    stop, sentence, tmp_path, monkeypatch, capsys
+    stop, sentence, server, monkeypatch, capsys
 ):
-    with running_server(tmp_path / "server") as server:
-        url, token = token_of(server.env)
-        before = account_metadata(url, token)
-        monkeypatch.setitem(CASES, "breaks", _breaks_midway(stop))
-        run = check(monkeypatch, capsys, server.env, "--case", "breaks", "--case", "info")
-        assert run.returncode == 1, run.output
-        assert buckets_of_the_check(url, token) == []
-        listed = requests.get(url, params={"format": "json"}, headers={"X-Auth-Token": token})
-        assert "zz-made-by-a-case" not in [entry["name"] for entry in listed.json()]
-        assert account_metadata(url, token) == before
+    url, token = token_of(server.env)
+    before = account_metadata(url, token)
+    monkeypatch.setitem(CASES, "breaks", _breaks_midway(stop))
+    run = check(monkeypatch, capsys, server.env, "--case", "breaks", "--case", "info")
+    assert run.returncode == 1, run.output
+    assert buckets_of_the_check(url, token) == []
+    listed = requests.get(url, params={"format": "json"}, headers={"X-Auth-Token": token})
+    assert "zz-made-by-a-case" not in [entry["name"] for entry in listed.json()]
+    assert account_metadata(url, token) == before
     if sentence is None:
         assert (
             "[1/2] breaks: failed on the real server: RuntimeError: broken on purpose" in run.stdout
@@ -247,19 +244,18 @@ def test_everything_a_case_made_goes_when_it_stops_midway(
     assert expected("en", "check_cleaned") in run.stdout
 
 
-def test_account_settings_held_are_left_alone_and_not_printed(tmp_path, monkeypatch, capsys):
+def test_account_settings_held_are_left_alone_and_not_printed(server, monkeypatch, capsys):
     held = {
         "X-Account-Meta-Temp-URL-Key": "users-own-key-8d1e",
         "X-Account-Meta-Conf-One": "the-users-value",
         "X-Account-Meta-Unrelated": "kept",
     }
-    with running_server(tmp_path / "server") as server:
-        url, token = token_of(server.env)
-        requests.post(url, headers={"X-Auth-Token": token, **held}, timeout=30).raise_for_status()
-        before = account_metadata(url, token)
-        cases = ("temp_urls", "metadata", "metadata_limits", "short_container_name")
-        run = check(monkeypatch, capsys, server.env, *[f"--case={name}" for name in cases])
-        assert account_metadata(url, token) == before
+    url, token = token_of(server.env)
+    requests.post(url, headers={"X-Auth-Token": token, **held}, timeout=30).raise_for_status()
+    before = account_metadata(url, token)
+    cases = ("temp_urls", "metadata", "metadata_limits", "short_container_name")
+    run = check(monkeypatch, capsys, server.env, *[f"--case={name}" for name in cases])
+    assert account_metadata(url, token) == before
     assert run.returncode == 0, run.output
     skipped = [line for line in run.stdout.splitlines() if ": skipped, " in line]
     assert len(skipped) == 2, run.stdout
@@ -284,16 +280,13 @@ def test_a_bucket_the_account_holds_skips_the_case(tmp_path, monkeypatch, capsys
     assert f"[1/1] short_container_name: skipped, {reason}" in run.stdout
 
 
-def test_a_listing_of_the_account_with_its_own_buckets_skips_the_case(
-    tmp_path, monkeypatch, capsys
-):
-    with running_server(tmp_path / "server") as server:
-        run_empty = check(monkeypatch, capsys, server.env, "--case", "account_without_prefix")
-        url, token = token_of(server.env)
-        headers = {"X-Auth-Token": token}
-        requests.put(f"{url}/users-own-bucket", headers=headers, timeout=30).raise_for_status()
-        run = check(monkeypatch, capsys, server.env, "--case", "account_without_prefix")
-        assert requests.head(f"{url}/users-own-bucket", headers=headers).status_code == 204
+def test_a_listing_of_the_account_with_its_own_buckets_skips_the_case(server, monkeypatch, capsys):
+    run_empty = check(monkeypatch, capsys, server.env, "--case", "account_without_prefix")
+    url, token = token_of(server.env)
+    headers = {"X-Auth-Token": token}
+    requests.put(f"{url}/users-own-bucket", headers=headers, timeout=30).raise_for_status()
+    run = check(monkeypatch, capsys, server.env, "--case", "account_without_prefix")
+    assert requests.head(f"{url}/users-own-bucket", headers=headers).status_code == 204
     assert run_empty.returncode == 0, run_empty.output
     assert summary(run_empty) == {"same": 1, "differ": 0, "skipped": 0, "failed": 0}
     assert run.returncode == 0, run.output
@@ -302,11 +295,10 @@ def test_a_listing_of_the_account_with_its_own_buckets_skips_the_case(
     assert "users-own-bucket" not in run.output
 
 
-def test_without_a_second_account_its_cases_are_skipped(tmp_path, monkeypatch, capsys):
-    with running_server(tmp_path / "server") as server:
-        run = check(monkeypatch, capsys, server.env, "--case", "access", "--case", "container_acls")
-        url, token = token_of(server.env)
-        assert buckets_of_the_check(url, token) == []  # access made one before it stopped
+def test_without_a_second_account_its_cases_are_skipped(server, monkeypatch, capsys):
+    run = check(monkeypatch, capsys, server.env, "--case", "access", "--case", "container_acls")
+    url, token = token_of(server.env)
+    assert buckets_of_the_check(url, token) == []  # access made one before it stopped
     assert run.returncode == 0, run.output
     note = expected("en", "check_skip_other_account")
     assert run.stdout.count(note) == 2
@@ -407,20 +399,9 @@ def test_a_case_that_breaks_on_allas_leaves_nothing(allas_server, monkeypatch, c
 # --- bad usage, in either language ----------------------------------------------------------
 
 
-def run_module(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "fake_swift", "check", *args],
-        cwd=ROOT,
-        env=clean_environment(**(env or {})),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 @pytest.mark.parametrize("lang", ["fi", "en"])
-def test_without_a_login_it_says_so_in_one_sentence(lang):
-    done = run_module("--lang", lang)
+def test_without_a_login_it_says_so_in_one_sentence(run_fake_swift, lang):
+    done = run_fake_swift("check", "--lang", lang)
     assert done.returncode == 2
     names = "OS_AUTH_URL, OS_USERNAME, OS_PASSWORD, OS_USER_DOMAIN_NAME, OS_PROJECT_NAME"
     assert done.stderr == expected(lang, "check_missing_variables", names=names) + "\n"
@@ -428,8 +409,8 @@ def test_without_a_login_it_says_so_in_one_sentence(lang):
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
-def test_an_unknown_flavor_is_one_sentence(lang):
-    done = run_module("--flavor", "minio", env={"ALLAS_EXAMPLES_LANG": lang})
+def test_an_unknown_flavor_is_one_sentence(run_fake_swift, lang):
+    done = run_fake_swift("check", "--flavor", "minio", env={"ALLAS_EXAMPLES_LANG": lang})
     assert done.returncode == 2
     assert done.stderr == expected(lang, "check_bad_flavor", value="minio") + "\n"
 
@@ -445,36 +426,33 @@ def test_an_unknown_case_is_one_sentence(lang, monkeypatch, capsys):
     )
 
 
-def test_a_second_login_to_the_same_project_is_refused(tmp_path, monkeypatch, capsys):
-    with running_server(tmp_path / "server") as server:
-        same = rc_file(tmp_path, server.env)
-        run = check(monkeypatch, capsys, server.env, "--other-rc", str(same))
+def test_a_second_login_to_the_same_project_is_refused(server, tmp_path, monkeypatch, capsys):
+    same = rc_file(tmp_path, server.env)
+    run = check(monkeypatch, capsys, server.env, "--other-rc", str(same))
     assert run.returncode == 2
     assert run.stderr == expected("en", "check_other_same") + "\n"
     assert "John1234" not in run.output
 
 
-def test_a_second_login_without_its_password_is_refused(tmp_path, monkeypatch, capsys):
-    with running_server(tmp_path / "server") as server:
-        settings = {k: v for k, v in other_env(server).items() if k != "OS_PASSWORD"}
-        path = rc_file(tmp_path, settings)
-        monkeypatch.setattr(sys, "stdin", open(os.devnull))  # no terminal to ask on
-        run = check(monkeypatch, capsys, server.env, "--other-rc", str(path))
+def test_a_second_login_without_its_password_is_refused(server, tmp_path, monkeypatch, capsys):
+    settings = {k: v for k, v in other_env(server).items() if k != "OS_PASSWORD"}
+    path = rc_file(tmp_path, settings)
+    monkeypatch.setattr(sys, "stdin", open(os.devnull))  # no terminal to ask on
+    run = check(monkeypatch, capsys, server.env, "--other-rc", str(path))
     assert run.returncode == 2
     assert run.stderr == expected("en", "check_other_needs_password", path=path) + "\n"
 
 
-def test_a_refused_login_is_the_service_failing(tmp_path, monkeypatch, capsys):
-    with running_server(tmp_path / "server") as server:
-        run = check(monkeypatch, capsys, {**server.env, "OS_PASSWORD": "wrong-password"})
+def test_a_refused_login_is_the_service_failing(server, monkeypatch, capsys):
+    run = check(monkeypatch, capsys, {**server.env, "OS_PASSWORD": "wrong-password"})
     assert run.returncode == 1
     assert run.stderr == expected("en", "login_refused") + "\n"
     assert "wrong-password" not in run.output
 
 
-def test_help_is_in_the_chosen_language():
+def test_help_is_in_the_chosen_language(run_fake_swift):
     for lang in ("fi", "en"):
-        done = run_module("--help", "--lang", lang)
+        done = run_fake_swift("check", "--help", "--lang", lang)
         assert done.returncode == 0
         words = " ".join(expected(lang, "check_help_other_rc").split()[:4])
         assert words in " ".join(done.stdout.split())

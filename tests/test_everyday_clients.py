@@ -33,9 +33,9 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
-from test_fake_server import running_server
 
 from conftest import ROOT, clean_environment, password_auth
+from server_mode import running_server
 
 pytestmark = pytest.mark.clients
 CLIENTS_VENV = ROOT / ".venv-clients"

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 import pytest
 import swiftclient
 from keystoneauth1 import session as ksa_session
-from test_fake_server import running_server
 
 from conftest import password_auth
 from fake_swift import mock_allas
+from server_mode import running_server
 
 THREADS = 16
 ROUNDS = 10

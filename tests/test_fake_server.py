@@ -1,28 +1,24 @@
 """``python -m fake_swift serve``: the fake over real HTTP, driven as users drive it.
 
-Every test starts the server as a process of its own on 127.0.0.1 with a free port
-(``--port 0``, read back from what it prints) and stops it by its pid afterwards.
+The server runs as a process of its own on 127.0.0.1 with a free port (``--port 0``,
+read back from what it prints) and is stopped by its pid (tests/server_mode.py). Tests
+that take ``server`` share one per module, brought back to how a new one starts before
+each; tests of starting, stopping and the command line start their own.
 """
 
 from __future__ import annotations
 
-import contextlib
 import http.client
 import io
 import json
 import os
-import queue
 import re
-import shlex
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import wsgiref.util
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,120 +31,11 @@ from keystoneauth1 import session as ksa_session
 from allas_examples import messages, script
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES
-from conftest import ROOT, clean_environment, expected, password_auth, stop_process
+from conftest import ROOT, clean_environment, expected, password_auth
+from server_mode import Server, admin, running_server
 
 SWIFT_CLI = Path(sys.executable).with_name("swift")
-START_TIMEOUT = 30
 SAMPLE = script.SAMPLE_TEXT.encode("utf-8")
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    origin: str
-    env: dict[str, str]
-    storage_url: str
-    stdout: list[str]
-    stderr_path: Path
-    lines: queue.Queue = field(repr=False)
-
-    @property
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    def stop(self, signum: int = signal.SIGTERM, timeout: float = 15) -> int:
-        """Signal the server by its pid and wait for it; returns its exit code."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signum)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout)
-            raise
-
-    def rest_of_stdout(self, timeout: float = 5) -> list[str]:
-        """Whatever the (stopped) server printed after starting."""
-        rest = []
-        with contextlib.suppress(queue.Empty):
-            while (line := self.lines.get(timeout=timeout)) is not None:
-                rest.append(line)
-        return rest
-
-
-def _pump(stream, lines: queue.Queue) -> None:
-    for line in stream:
-        lines.put(line.rstrip("\n"))
-    lines.put(None)
-
-
-@contextlib.contextmanager
-def running_server(
-    folder: Path, *args: str, environ: dict[str, str] | None = None
-) -> Iterator[Server]:
-    """``python -m fake_swift serve --host 127.0.0.1 --port 0 ARGS`` until the block ends.
-
-    It has started when it prints its first line that is neither an export nor a
-    comment: the serving line, in whichever language.
-    """
-    folder.mkdir(parents=True, exist_ok=True)
-    stderr_path = folder / f"server-{os.urandom(4).hex()}.err"
-    with open(stderr_path, "wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "fake_swift", "serve", "--host", "127.0.0.1", "--port", "0"]
-            + list(args),
-            cwd=folder,
-            env=clean_environment(**(environ or {})),
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            text=True,
-        )
-    try:
-        lines: queue.Queue = queue.Queue()
-        threading.Thread(target=_pump, args=(process.stdout, lines), daemon=True).start()
-        printed: list[str] = []
-        while not (printed and not printed[-1].startswith(("export ", "# "))):
-            try:
-                line = lines.get(timeout=START_TIMEOUT)
-            except queue.Empty:
-                pytest.fail(f"the server did not start: {printed} {stderr_path.read_text()}")
-            if line is None:
-                pytest.fail(f"the server exited: {printed} {stderr_path.read_text()}")
-            printed.append(line)
-        env = {}
-        for line in printed:
-            if line.startswith("export "):
-                name, _, value = line[len("export ") :].partition("=")
-                env[name] = shlex.split(value)[0]
-        origin = env["OS_AUTH_URL"].removesuffix("/v3")
-        storage_url = next(line for line in printed if line.startswith("# ")).rsplit(" ", 1)[1]
-        yield Server(process, origin, env, storage_url, printed, stderr_path, lines)
-    finally:
-        stop_process(process)
-
-
-@pytest.fixture(scope="module")
-def shared_server(tmp_path_factory) -> Iterator[Server]:
-    """One server for the module's tests that take ``server``: its start is not what they test."""
-    with running_server(tmp_path_factory.mktemp("server")) as running:
-        yield running
-
-
-@pytest.fixture
-def server(shared_server: Server) -> Server:
-    """The module's server as a new one starts: no pending fault, an empty account and an
-    empty request log."""
-    admin(shared_server, "DELETE", "faults")
-    conn = connect(shared_server.env)
-    try:
-        for container in conn.get_account(full_listing=True)[1]:
-            for item in conn.get_container(container["name"], full_listing=True)[1]:
-                conn.delete_object(container["name"], item["name"])
-            conn.delete_container(container["name"])
-    finally:
-        conn.close()
-    admin(shared_server, "DELETE", "requests")
-    return shared_server
 
 
 def swift_cli(server: Server, cwd: Path, *args: str, input: bytes | None = None):
@@ -264,15 +151,8 @@ def test_added_users_may_name_their_domain_and_roles(tmp_path):
 
 
 @pytest.mark.parametrize("spec", ["a:b@p,domain=", "a:b@p,colour=red", "a:b@p,role"])
-def test_user_options_must_be_known_and_set(spec):
-    done = subprocess.run(
-        [sys.executable, "-m", "fake_swift", "serve", "--lang", "en", "--user", spec],
-        cwd=ROOT,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_user_options_must_be_known_and_set(run_fake_swift, spec):
+    done = run_fake_swift("serve", "--lang", "en", "--user", spec)
     assert done.returncode == 2
     assert expected("en", "serve_bad_user", value=spec) in done.stderr
 
@@ -291,6 +171,7 @@ def test_discovery_and_challenge_name_the_server(server):
 # --- the swift command ---------------------------------------------------------------
 
 
+@pytest.mark.clients  # an everyday client, as in test_everyday_clients.py: a slow tier
 def test_swift_cli_round_trip(server, tmp_path):
     work = tmp_path / "cli"
     work.mkdir()
@@ -451,15 +332,8 @@ def test_examples_in_course_order(server, workdir, run_script, lang):
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "::", "example.org"])
-def test_non_loopback_host_is_refused(tmp_path, host):
-    done = subprocess.run(
-        [sys.executable, "-m", "fake_swift", "serve", "--host", host, "--port", "0"],
-        cwd=tmp_path,
-        env=clean_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_non_loopback_host_is_refused(run_fake_swift, host):
+    done = run_fake_swift("serve", "--host", host, "--port", "0")
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr == expected("en", "serve_refused_host", host=host) + "\n"
@@ -480,15 +354,8 @@ def test_non_loopback_host_is_refused(tmp_path, host):
         ([], {}, "en"),
     ],
 )
-def test_refusal_is_in_the_chosen_language(tmp_path, options, environ, lang):
-    done = subprocess.run(
-        [sys.executable, "-m", "fake_swift", "serve", "--host", "0.0.0.0", *options],
-        cwd=tmp_path,
-        env=clean_environment(**environ),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_refusal_is_in_the_chosen_language(run_fake_swift, options, environ, lang):
+    done = run_fake_swift("serve", "--host", "0.0.0.0", *options, env=environ)
     assert done.returncode == 2
     assert done.stderr == expected(lang, "serve_refused_host", host="0.0.0.0") + "\n"
 
@@ -505,16 +372,9 @@ def test_serving_and_stopping_lines_are_in_the_chosen_language(tmp_path, lang):
 
 
 @pytest.mark.parametrize("lang", ["fi", "en"])
-def test_help_and_usage_errors_are_in_the_chosen_language(lang):
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [sys.executable, "-m", "fake_swift", "serve", "--lang", lang, *args],
-            cwd=ROOT,
-            env=clean_environment(),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+def test_help_and_usage_errors_are_in_the_chosen_language(run_fake_swift, lang):
+    def run(*args: str):
+        return run_fake_swift("serve", "--lang", lang, *args)
 
     helped = run("--help")
     assert helped.returncode == 0
@@ -535,16 +395,6 @@ def test_every_serve_key_the_server_uses_is_in_the_catalog():
 
 
 # --- faults over HTTP: the /_fake/ endpoints ------------------------------------------
-
-
-def admin(server: Server, method: str, endpoint: str, document: dict | None = None):
-    """A request to the server's own endpoints; returns (status, JSON or text)."""
-    response = requests.request(
-        method, f"{server.origin}/_fake/{endpoint}", json=document, timeout=30
-    )
-    if "json" in response.headers.get("Content-Type", ""):
-        return response.status_code, response.json()
-    return response.status_code, response.text
 
 
 def login(server: Server, **options) -> swiftclient.Connection:
