@@ -27,6 +27,9 @@ from conftest import password_auth
 from fake_swift import mock_allas
 from server_mode import running_server
 
+# Sixteen threads switching every microsecond: seconds of work each.
+pytestmark = pytest.mark.long
+
 THREADS = 16
 ROUNDS = 10
 SHARED = "shared-bucket"
