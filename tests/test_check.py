@@ -28,7 +28,7 @@ from fake_swift import flavors
 from fake_swift import server as fake_swift_main
 from fake_swift.conformance import CASES, Probe
 from fake_swift.conformance.check import BUCKET_PREFIX
-from server_mode import running_server
+from server_mode import reset, running_server
 
 # The one case that server mode cannot answer as the real servers do: a PUT whose
 # Content-Length says 6 GiB is refused by RGW and Swift from that header alone, while the
@@ -109,16 +109,23 @@ def token_of(env: dict[str, str]) -> tuple[str, str]:
 # --- the fake in server mode, over HTTP -----------------------------------------------
 
 
-@pytest.fixture(params=["rgw", "swift"])
-def served(request, tmp_path) -> Iterator[tuple[str, object]]:
-    """The fake served over HTTP with a second user; (flavor, server)."""
+@pytest.fixture(scope="module", params=["rgw", "swift"])
+def served_flavor(request, tmp_path_factory) -> Iterator[tuple[str, object]]:
+    """The fake served over HTTP with a second user, one server per flavor for the module."""
     name, password, project = OTHER_USER
     user = f"{name}:{password}@{project}"
     with running_server(
-        tmp_path / "server", "--flavor", request.param, "--user", "John:John1234@project_123456",
-        "--user", user,
+        tmp_path_factory.mktemp("server"), "--flavor", request.param,
+        "--user", "John:John1234@project_123456", "--user", user,
     ) as server:  # fmt: skip
         yield request.param, server
+
+
+@pytest.fixture
+def served(served_flavor) -> tuple[str, object]:
+    """(flavor, server), the server as a new one starts (server_mode.reset)."""
+    reset(served_flavor[1])
+    return served_flavor
 
 
 def other_env(server) -> dict[str, str]:
