@@ -104,6 +104,7 @@ def test_the_tour_with_every_kind_of_login(stack, kind, logged_in, capsys) -> No
     assert out.rstrip().endswith(expected("en", "tour_done").strip())
 
 
+@pytest.mark.usefixtures("no_backoff")  # swiftclient logs in again after a 401; not slept here
 @pytest.mark.parametrize("kind", ["password", "application credential"])
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_a_reader_only_login_is_refused_by_storage(stack, kind, lang, logged_in, capsys):

@@ -125,6 +125,7 @@ def test_added_users_log_in_and_the_first_is_printed(tmp_path):
             assert other.get_account()[1] == []  # each project has its own account
 
 
+@pytest.mark.usefixtures("no_backoff")  # swiftclient logs in again after a 401; not slept here
 def test_added_users_may_name_their_domain_and_roles(tmp_path):
     with running_server(
         tmp_path,

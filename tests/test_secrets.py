@@ -203,6 +203,7 @@ def test_no_secret_in_any_run_at_debug(runs: Runs) -> None:
     assert runs.found() == []
 
 
+@pytest.mark.usefixtures("no_backoff")  # the refused and failing runs retry; not slept here
 def test_no_secret_when_runs_fail_at_debug(runs: Runs, monkeypatch) -> None:
     password_login = runs.allas.environ(USER)
     wrong = {**password_login, "OS_PASSWORD": WRONG_PASSWORD}
