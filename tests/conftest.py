@@ -30,7 +30,7 @@ from backends.common import Account, RealServer
 # How the suite runs: two xdist workers per core, the documentation pages' blocks kept
 # together, and the record of a full default run (tests/suite_run.py).
 from suite_run import (  # noqa: F401 (pytest finds these hooks by their names)
-    long_tests_first,
+    lengthy_tests_first,
     pytest_sessionfinish,
     pytest_sessionstart,
     pytest_xdist_auto_num_workers,
@@ -475,7 +475,7 @@ def pytest_collection_modifyitems(items):
         # Whatever runs on a real server is a `real` test, selectable with -m real.
         if real_fixtures & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real)
-    long_tests_first(items)
+    lengthy_tests_first(items)
 
 
 # --- the fake in server mode ---------------------------------------------------------

@@ -60,10 +60,10 @@ def pytest_xdist_make_scheduler(config, log):
     return PagesTogether(config, log)
 
 
-def long_tests_first(items: list[pytest.Item]) -> None:
-    """Tests marked ``long`` first, the rest in their order: started last, one of them
+def lengthy_tests_first(items: list[pytest.Item]) -> None:
+    """Tests marked ``lengthy`` first, the rest in their order: started last, one of them
     would keep its worker busy after the others have finished."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    items.sort(key=lambda item: item.get_closest_marker("lengthy") is None)
 
 
 # --- the last full default run (`python -m pytest`) ---

@@ -199,7 +199,7 @@ def ordinary_user_run(workdir):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.long  # processes without the permission overrides
+@pytest.mark.lengthy  # processes without the permission overrides
 def test_local_file_missing_unreadable_or_a_folder(run_script, ordinary_user_run, workdir, lang):
     assert run_script("create_bucket", "--fake").returncode == 0
     (workdir / "folder").mkdir()

@@ -138,7 +138,7 @@ def other_env(server) -> dict[str, str]:
     }
 
 
-@pytest.mark.long  # every case, with its waits for expiry and for a new second
+@pytest.mark.lengthy  # every case, with its waits for expiry and for a new second
 def test_the_fake_in_server_mode_answers_as_the_fake(served, tmp_path, monkeypatch, capsys):
     flavor, server = served
     cases = [name for name in CASES if name not in SERVER_MODE_CANNOT]

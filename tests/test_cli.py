@@ -53,7 +53,7 @@ def test_bad_option_is_a_translated_usage_error(run_cli):
     assert "Traceback" not in run.stderr
 
 
-@pytest.mark.long
+@pytest.mark.lengthy
 @pytest.mark.script_launch_mode("subprocess")  # `run` starts the example as a process
 def test_fake_reset_empties_the_store(run_cli, workdir):
     assert run_cli("run", "create_bucket", "--fake").returncode == 0

@@ -28,7 +28,7 @@ from fake_swift import mock_allas
 from server_mode import running_server
 
 # Sixteen threads switching every microsecond: seconds of work each.
-pytestmark = pytest.mark.long
+pytestmark = pytest.mark.lengthy
 
 THREADS = 16
 ROUNDS = 10

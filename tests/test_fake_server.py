@@ -551,7 +551,7 @@ def test_signal_stops_it_cleanly(tmp_path, signum):
         assert "Traceback" not in running.stderr
 
 
-@pytest.mark.long  # three servers, one after another
+@pytest.mark.lengthy  # three servers, one after another
 def test_state_persists_across_runs(tmp_path):
     state = tmp_path / "state"
     with running_server(tmp_path, "--state", str(state)) as first:

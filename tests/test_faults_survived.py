@@ -380,7 +380,7 @@ SCENARIOS = {
 }
 # Folder uploads make the most requests, each of which every sweep faults in turn.
 SCENARIO_NAMES = [
-    pytest.param(name, marks=pytest.mark.long) if name == "upload_folder" else name
+    pytest.param(name, marks=pytest.mark.lengthy) if name == "upload_folder" else name
     for name in SCENARIOS
 ]
 

@@ -23,7 +23,7 @@ def assert_clean(run):
     assert PASSWORD not in run.output
 
 
-@pytest.mark.long  # nineteen processes
+@pytest.mark.lengthy  # nineteen processes
 @pytest.mark.script_launch_mode("subprocess")
 def test_course_in_order_in_finnish_as_processes(run_script, workdir):
     """As users start the scripts: each a process of its own, its letters through pipes."""

@@ -182,7 +182,7 @@ def login_environments(runs: Runs) -> dict[str, dict[str, str]]:
     }
 
 
-@pytest.mark.long  # every script and the tour
+@pytest.mark.lengthy  # every script and the tour
 def test_no_secret_in_any_run_at_debug(runs: Runs) -> None:
     assert runs.tour() == 0
     codes = {}

@@ -27,11 +27,15 @@ TESTS_DIR = Path(__file__).resolve().parent
 SUITE = {
     "tests/conftest.py": """
         from suite_run import (
+            lengthy_tests_first,
             pytest_sessionfinish,
             pytest_sessionstart,
             pytest_xdist_auto_num_workers,
             pytest_xdist_make_scheduler,
         )
+
+        def pytest_collection_modifyitems(items):
+            lengthy_tests_first(items)
     """,
     "tests/test_storage.py": """
         import pytest
@@ -49,6 +53,10 @@ SUITE = {
         @pytest.mark.packaging
         def test_the_wheel():
             pass
+
+        @pytest.mark.lengthy
+        def test_many_files():
+            pass
     """,
     # beside tests/conftest.py's folder, as the documentation pages are
     "docs/test_page.py": """
@@ -62,12 +70,13 @@ SUITE = {
             pytest.exit("stopped after one test", returncode=0)
     """,
 }
-DEFAULT_TIER_TESTS = 3  # the real and packaging tests are not in the default run
+DEFAULT_TIER_TESTS = 4  # the real and packaging tests are not in the default run
 
 
 @pytest.fixture
-def record_of(tmp_path: Path, pytestconfig):
-    """Run pytest with ARGS on the small suite; return the record it wrote, or None."""
+def run_small_suite(tmp_path: Path, pytestconfig):
+    """Run pytest with ARGS on the small suite; return what it printed and the record it
+    wrote (or None)."""
     suite = tmp_path / "suite"
     for name, text in SUITE.items():
         (suite / name).parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +91,7 @@ def record_of(tmp_path: Path, pytestconfig):
         ini.write(file)
     record = tmp_path / "test-suite.json"
 
-    def run(*args: str) -> dict | None:
+    def run(*args: str) -> tuple[str, dict | None]:
         env = {
             **os.environ,
             "ALLAS_TEST_SUITE_RECORD": str(record),
@@ -103,9 +112,16 @@ def record_of(tmp_path: Path, pytestconfig):
             timeout=300,
         )
         assert completed.returncode in (0, 5), completed.stdout[-3000:] + completed.stderr
-        return json.loads(record.read_text(encoding="utf-8")) if record.exists() else None
+        written = json.loads(record.read_text(encoding="utf-8")) if record.exists() else None
+        return completed.stdout, written
 
     return run
+
+
+@pytest.fixture
+def record_of(run_small_suite):
+    """Run pytest with ARGS on the small suite; return the record it wrote, or None."""
+    return lambda *args: run_small_suite(*args)[1]
 
 
 @pytest.mark.parametrize("workers", ["auto", "0"])
@@ -132,3 +148,14 @@ def test_the_full_default_run_writes_the_record(record_of, workers):
 def test_a_partial_run_leaves_the_record_alone(record_of, args):
     # In one process: whether a run is partial does not depend on the workers.
     assert record_of("-n", "0", *args) is None
+
+
+def test_lengthy_tests_run_first(run_small_suite):
+    printed, _ = run_small_suite("-n", "0", "-vv")  # -vv: one line a test, after -q
+    ran = [line.split(" ")[0] for line in printed.splitlines() if " PASSED" in line]
+    assert ran == [
+        "tests/test_storage.py::test_many_files",
+        "tests/test_storage.py::test_upload",
+        "tests/test_storage.py::test_download",
+        "docs/test_page.py::test_a_block_of_the_page",
+    ]
