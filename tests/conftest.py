@@ -7,7 +7,6 @@ import io
 import ipaddress
 import logging
 import os
-import queue
 import runpy
 import shutil
 import signal
@@ -15,7 +14,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,7 @@ from allas_examples import messages
 from backends.common import Account, RealServer
 
 # How the suite runs: two xdist workers per core, the documentation pages' blocks kept
-# together, and the record of a full default run (tests/suite_run.py).
+# together, lengthy tests first, and the record of a full default run (tests/suite_run.py).
 from suite_run import (  # noqa: F401 (pytest finds these hooks by their names)
     lengthy_tests_first,
     pytest_sessionfinish,
@@ -265,45 +263,6 @@ def stop_process(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
             process.wait(15)
-
-
-SERVE_START_TIMEOUT = 60
-
-
-@contextlib.contextmanager
-def serving_fake(flavor: str, folder: Path, users: list[str]) -> Iterator[str]:
-    """``python -m fake_swift serve`` on 127.0.0.1 and a free port, with these ``--user``
-    values, its log in ``folder``; yields its origin, and stops it on the way out."""
-    args = [sys.executable, "-m", "fake_swift", "serve", "--flavor", flavor]
-    args += ["--host", "127.0.0.1", "--port", "0"]
-    for user in users:
-        args += ["--user", user]
-    log = folder / f"server-{flavor}.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            args, cwd=folder, env=clean_environment(), stdout=subprocess.PIPE, stderr=stderr
-        )
-    try:
-        lines: queue.Queue[bytes | None] = queue.Queue()
-
-        def pump() -> None:
-            for line in process.stdout:
-                lines.put(line)
-            lines.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-        while True:
-            try:
-                line = lines.get(timeout=SERVE_START_TIMEOUT)
-            except queue.Empty:
-                pytest.fail(f"the fake did not start in {SERVE_START_TIMEOUT} s: {log.read_text()}")
-            if line is None:
-                pytest.fail(f"the fake exited while starting: {log.read_text()}")
-            if line.startswith(b"Serving on "):
-                yield line.split()[2].decode()
-                return
-    finally:
-        stop_process(process)
 
 
 # --- a third party's functional tests (test_third_party.py, test_swift_functests.py) ---

@@ -110,6 +110,17 @@ def running_server(
         stop_process(process)
 
 
+@contextlib.contextmanager
+def serving_fake(flavor: str, folder: Path, users: list[str]) -> Iterator[str]:
+    """Server mode of ``flavor`` with these ``--user`` values (``running_server``); yields
+    its origin."""
+    args = ["--flavor", flavor]
+    for user in users:
+        args += ["--user", user]
+    with running_server(folder, *args) as server:
+        yield server.origin
+
+
 def admin(server: Server, method: str, endpoint: str, document: dict | None = None):
     """A request to the server's own endpoints; returns (status, JSON or text)."""
     response = requests.request(

@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 
 from backends.keystone import FUNCTEST_IDENTITIES
-from conftest import ROOT, func_test_config, run_functional_tests, scratch_folder, serving_fake
+from conftest import ROOT, func_test_config, run_functional_tests, scratch_folder
+from server_mode import serving_fake
 
 pytestmark = pytest.mark.thirdparty
 

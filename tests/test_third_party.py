@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, func_test_config, run_functional_tests, serving_fake
+from conftest import ROOT, func_test_config, run_functional_tests
+from server_mode import serving_fake
 
 pytestmark = pytest.mark.thirdparty
 
