@@ -32,7 +32,7 @@ from allas_examples import messages, script
 from allas_examples.connection import connect
 from allas_examples.course import EXAMPLES
 from conftest import ROOT, clean_environment, expected, password_auth
-from server_mode import Server, admin, running_server
+from server_mode import Server, admin, reset, running_server
 
 SWIFT_CLI = Path(sys.executable).with_name("swift")
 SAMPLE = script.SAMPLE_TEXT.encode("utf-8")
@@ -511,6 +511,22 @@ def test_the_log_lists_the_requests(server):
 def test_bad_fault_documents_are_refused(server, document, complaint):
     status, body = admin(server, "POST", "faults", document)
     assert status == 400 and complaint in body
+
+
+def test_reset_brings_the_server_back_to_how_a_new_one_starts(server):
+    """What the tests sharing one server rely on (server_mode.reset)."""
+    conn = login(server, retries=0)
+    conn.put_container("left")
+    conn.put_object("left", "o.txt", b"left behind")
+    conn.post_account({"X-Account-Meta-Left": "1", "X-Account-Meta-Temp-URL-Key": "k"})
+    rule = {"kind": "fail", "n": 1, "status": 503, "method": "PUT", "path": "/after-reset"}
+    assert admin(server, "POST", "faults", rule)[0] == 201
+    reset(server)
+    assert admin(server, "GET", "requests") == (200, [])
+    headers, containers = conn.get_account()
+    assert containers == []
+    assert [name for name in headers if name.startswith("x-account-meta-")] == []
+    conn.put_container("after-reset")  # the pending 503 went with the reset
 
 
 def test_unknown_endpoints_and_methods(server):

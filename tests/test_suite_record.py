@@ -1,4 +1,5 @@
-"""Only a full default run records the suite's duration (test-artifacts/test-suite.json).
+"""Only a full default run records the suite's duration (test-artifacts/test-suite.json),
+and tests marked ``lengthy`` run first.
 
 Each case runs pytest in a subprocess on a small suite shaped as this one: the same
 ``addopts`` (workers, scheduling, the default tiers), the same markers and test paths, a
