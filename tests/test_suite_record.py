@@ -2,7 +2,8 @@
 and tests marked ``lengthy`` run first.
 
 Each case runs pytest in a subprocess on a small suite shaped as this one: the same
-``addopts`` (workers, scheduling, the default tiers), the same markers and test paths, a
+``addopts`` (workers, scheduling, the default tiers) less the plugins its tests do not
+use, the same markers and test paths, a
 conftest that takes in tests/suite_run.py's hooks as tests/conftest.py does, and tests in
 two folders, one of them in a tier the default run leaves out. The record goes to a
 temporary file.
@@ -74,6 +75,21 @@ SUITE = {
 DEFAULT_TIER_TESTS = 4  # the real and packaging tests are not in the default run
 
 
+def without_plugins(options: list[str]) -> list[str]:
+    """The options less the plugins the small suite's tests do not use (all but xdist's):
+    each of its runs then starts quickly."""
+    kept: list[str] = []
+    pairs = iter(options)
+    for option in pairs:
+        if option == "-p":
+            plugin = next(pairs)
+            if plugin.startswith("xdist"):
+                kept += [option, plugin]
+        else:
+            kept.append(option)
+    return kept
+
+
 @pytest.fixture
 def run_small_suite(tmp_path: Path, pytestconfig):
     """Run pytest with ARGS on the small suite; return what it printed and the record it
@@ -85,7 +101,7 @@ def run_small_suite(tmp_path: Path, pytestconfig):
     ini = configparser.ConfigParser(interpolation=None)
     ini["pytest"] = {
         "testpaths": " ".join(pytestconfig.getini("testpaths")),
-        "addopts": shlex.join(pytestconfig.getini("addopts")),
+        "addopts": shlex.join(without_plugins(pytestconfig.getini("addopts"))),
         "markers": "\n".join(pytestconfig.getini("markers")),
     }
     with open(suite / "pytest.ini", "w", encoding="utf-8") as file:
@@ -97,7 +113,7 @@ def run_small_suite(tmp_path: Path, pytestconfig):
             **os.environ,
             "ALLAS_TEST_SUITE_RECORD": str(record),
             "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), str(suite / "plugins")]),
-            # only the plugins the run needs: a quicker start for each worker
+            # only the plugins the run needs, whatever addopts says
             "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
         }
         env.pop("PYTEST_ADDOPTS", None)
