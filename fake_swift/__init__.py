@@ -37,10 +37,11 @@ from .state import (
     reset_state,
 )
 from .swift import Swift
-from .transport import ResponsesTransport
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    from .transport import ResponsesTransport
 
 __all__ = [
     "AUTH_URL",
@@ -79,6 +80,10 @@ class MockAllas:
             if _active is not None:
                 raise RuntimeError("another mock_allas() is already active in this process")
             _active = self
+        # Imported here, not above: server mode (fake_swift.server) uses this package but
+        # not requests or responses, a tenth of a second to import at every start.
+        from .transport import ResponsesTransport
+
         try:
             self.state = FakeState(self.state_dir)
             keystone = Keystone(self.state)

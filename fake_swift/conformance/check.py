@@ -64,22 +64,6 @@ FAKE_MAIN = ("John", "project_123456")
 FAKE_OTHER = ("Other", "Other1234", "project_2999")
 
 
-def add_parser(commands: Any) -> None:
-    """The ``check`` command's options, in the language already chosen."""
-    check = commands.add_parser(
-        "check", help=text("check_help"), description=text("check_help_description")
-    )
-    check.add_argument(
-        "--flavor", default="rgw", metavar="rgw|swift", help=text("check_help_flavor")
-    )
-    check.add_argument("--other-rc", type=Path, metavar="FILE", help=text("check_help_other_rc"))
-    check.add_argument(
-        "--case", action="append", default=[], metavar="CASE", help=text("check_help_case")
-    )
-    check.add_argument("--lang", choices=messages.LANGUAGES, help=text("help_lang"))
-    check.add_argument("--debug", action="store_true", help=text("check_help_debug"))
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the check of ``args``; returns the exit code."""
     if args.flavor not in FLAVORS:
@@ -374,4 +358,4 @@ def _handling(handlers: dict[int, Any]) -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-__all__ = ["FLAVORS", "Check", "add_parser", "run"]
+__all__ = ["FLAVORS", "Check", "run"]
