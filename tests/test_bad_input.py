@@ -199,19 +199,18 @@ def ordinary_user_run(workdir):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.lengthy  # processes without the permission overrides
 def test_local_file_missing_unreadable_or_a_folder(run_script, ordinary_user_run, workdir, lang):
     assert run_script("create_bucket", "--fake").returncode == 0
     (workdir / "folder").mkdir()
     (workdir / "locked.txt").write_text("secret data")
     (workdir / "locked.txt").chmod(0)
     cases = [
-        ("absent.bin", "local_missing"),
-        ("folder", "local_is_directory"),
-        ("locked.txt", "local_permission"),
+        (run_script, "absent.bin", "local_missing"),
+        (run_script, "folder", "local_is_directory"),
+        (ordinary_user_run, "locked.txt", "local_permission"),  # a process that permissions bind
     ]
-    for path, key in cases:
-        run = ordinary_user_run("upload_object", "--fake", "--lang", lang, "snakebucket", path)
+    for run_as, path, key in cases:
+        run = run_as("upload_object", "--fake", "--lang", lang, "snakebucket", path)
         assert_one_sentence(run, 2, expected(lang, key, path=path))
     listing = run_script("list_buckets_and_objects", "--fake", "--lang", lang)
     assert expected(lang, "no_objects", bucket="snakebucket") in listing.stdout

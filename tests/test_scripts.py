@@ -23,20 +23,12 @@ def assert_clean(run):
     assert PASSWORD not in run.output
 
 
-@pytest.mark.lengthy  # nineteen processes
-@pytest.mark.script_launch_mode("subprocess")
-def test_course_in_order_in_finnish_as_processes(run_script, workdir):
-    """As users start the scripts: each a process of its own, its letters through pipes."""
-    check_course_in_order(run_script, workdir, "fi")
+@pytest.mark.parametrize("lang", ["fi", "en"])
+def test_course_in_order(run_script, workdir, lang):
+    """Create, upload (whole and in segments), list, download, remove: one consistent store.
 
-
-def test_course_in_order_in_english(run_script, workdir):
-    """In this process (conftest.run_script): its own argv, streams and environment."""
-    check_course_in_order(run_script, workdir, "en")
-
-
-def check_course_in_order(run_script, workdir, lang):
-    """Create, upload (whole and in segments), list, download, remove: one consistent store."""
+    In this process, as run_script runs scripts; the tests marked subprocess below start
+    them as processes of their own, a Finnish sentence among them through the pipes."""
     runs = {}
     for name in EXAMPLES:
         extra = ["--segment-size", "10"] if name == "upload_large_object" else []
