@@ -3,9 +3,12 @@ their failure paths, and their functions on the fake, OpenStack Swift and Ceph R
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -534,22 +537,20 @@ def test_large_download_on_the_servers(real_conn, bucket, tmp_path, in_language,
 # --- 3. progress bars ---
 
 
-def run_on_a_terminal(workdir: Path, name: str, *args: str) -> tuple[int, str, str]:
-    """Run a script with standard error on a pseudo-terminal; return code, stdout, stderr."""
+@contextlib.contextmanager
+def pseudo_terminal() -> Iterator[tuple[int, bytearray]]:
+    """A new pseudo-terminal 100 columns wide: the descriptor to write to, and what has
+    been drawn on it (complete once the block ends)."""
     import fcntl
     import pty
     import struct
-    import subprocess
-    import sys
     import termios
     import threading
-
-    from conftest import EXAMPLES_DIR, clean_environment
 
     master, slave = pty.openpty()
     # A new pseudo-terminal is 0 columns wide; give it the size of a real one.
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
-    seen = bytearray()
+    drawn = bytearray()
 
     def read():
         while True:
@@ -559,24 +560,59 @@ def run_on_a_terminal(workdir: Path, name: str, *args: str) -> tuple[int, str, s
                 return
             if not data:
                 return
-            seen.extend(data)
+            drawn.extend(data)
 
     reader = threading.Thread(target=read)
     reader.start()
     try:
+        yield slave, drawn
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+
+
+def run_on_a_terminal(workdir: Path, name: str, *args: str) -> tuple[int, str, str]:
+    """Run a script as a process, its standard error on a pseudo-terminal; return the exit
+    code, standard output and what the terminal showed."""
+    import subprocess
+    import sys
+
+    from conftest import EXAMPLES_DIR, clean_environment
+
+    with pseudo_terminal() as (terminal, drawn):
         done = subprocess.run(
             [sys.executable, str(EXAMPLES_DIR / f"{name}.py"), *args],
             cwd=workdir,
             env=clean_environment(COLUMNS="100"),
             stdout=subprocess.PIPE,
-            stderr=slave,
+            stderr=terminal,
             timeout=120,
         )
-    finally:
-        os.close(slave)
-        reader.join(timeout=10)
-        os.close(master)
-    return done.returncode, done.stdout.decode(), seen.decode(errors="replace")
+    return done.returncode, done.stdout.decode(), drawn.decode(errors="replace")
+
+
+@pytest.fixture
+def run_here_on_a_terminal(workdir: Path, monkeypatch: pytest.MonkeyPatch, language_restored):
+    """As run_on_a_terminal, in this process: ``sys.stderr`` writes to the terminal."""
+    from conftest import as_in_a_new_process, clean_environment, run_example
+
+    monkeypatch.chdir(workdir)
+    for name in set(os.environ) - set(clean_environment()):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("COLUMNS", "100")
+
+    def run(name: str, *args: str) -> tuple[int, str, str]:
+        with pseudo_terminal() as (terminal, drawn), as_in_a_new_process():
+            with open(terminal, "w", encoding="utf-8", closefd=False) as stderr:
+                with (
+                    contextlib.redirect_stderr(stderr),
+                    contextlib.redirect_stdout(io.StringIO()) as stdout,
+                ):
+                    code = run_example(name, "--lang", "en", *args)
+        return code, stdout.getvalue(), drawn.decode(errors="replace")
+
+    return run
 
 
 PROGRESS_RUNS = {
@@ -588,15 +624,15 @@ PROGRESS_RUNS = {
 
 
 @pytest.mark.parametrize("name", PROGRESS_RUNS)
-def test_progress_bar_on_a_terminal_only_and_not_with_quiet(run_script, workdir, name):
+def test_progress_bar_on_a_terminal_only_and_not_with_quiet(
+    run_script, run_here_on_a_terminal, name
+):
     plain = run_script(name, "--fake", "--lang", "en", *PROGRESS_RUNS[name])
     assert plain.returncode == 0 and plain.stderr == ""  # not a terminal: no bar
-    code, stdout, terminal = run_on_a_terminal(workdir, name, "--fake", *PROGRESS_RUNS[name])
+    code, stdout, terminal = run_here_on_a_terminal(name, "--fake", *PROGRESS_RUNS[name])
     assert code == 0
     assert "B/s" in terminal or "B [" in terminal, terminal  # tqdm's counter was drawn
-    code, stdout, terminal = run_on_a_terminal(
-        workdir, name, "--fake", "--quiet", *PROGRESS_RUNS[name]
-    )
+    code, stdout, terminal = run_here_on_a_terminal(name, "--fake", "--quiet", *PROGRESS_RUNS[name])
     assert code == 0 and terminal == ""
 
 
