@@ -522,7 +522,7 @@ def test_example_survives_token_expiry_anywhere(
 
 # --- a slow server: each answer is awaited ALLAS_TIMEOUT seconds at most -------------
 
-SHORT_TIMEOUT = 0.05
+SHORT_TIMEOUT = 0.01
 SLOW = 1.0  # far beyond SHORT_TIMEOUT: the fake answers no sooner than the client gives up
 
 
