@@ -29,6 +29,7 @@ from backends.common import Account, RealServer
 # together, lengthy tests first, and the record of a full default run (tests/suite_run.py).
 from suite_run import (  # noqa: F401 (pytest finds these hooks by their names)
     lengthy_tests_first,
+    pytest_collection,
     pytest_sessionfinish,
     pytest_sessionstart,
     pytest_xdist_auto_num_workers,

@@ -8,6 +8,7 @@ suite of its own, to see which runs write the record.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -58,6 +59,21 @@ def pytest_xdist_make_scheduler(config, log):
             return path if path.endswith(".md") or path in FILES_KEPT_TOGETHER else nodeid
 
     return PagesTogether(config, log)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection(session):
+    """Collect without the garbage collector, then set aside what is there (gc.freeze).
+
+    What a process has loaded by then (the libraries, the test modules, the tests) stays
+    until the run ends, yet each full pass of the collector would walk all of it again;
+    what the tests make is collected as usual."""
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def lengthy_tests_first(items: list[pytest.Item]) -> None:

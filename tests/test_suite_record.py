@@ -30,6 +30,7 @@ SUITE = {
     "tests/conftest.py": """
         from suite_run import (
             lengthy_tests_first,
+            pytest_collection,
             pytest_sessionfinish,
             pytest_sessionstart,
             pytest_xdist_auto_num_workers,
