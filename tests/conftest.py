@@ -26,7 +26,8 @@ from allas_examples import messages
 from backends.common import Account, RealServer
 
 # How the suite runs: two xdist workers per core, the documentation pages' blocks kept
-# together, lengthy tests first, and the record of a full default run (tests/suite_run.py).
+# together, lengthy tests first, collection without the garbage collector, and the record
+# of a full default run (tests/suite_run.py).
 from suite_run import (  # noqa: F401 (pytest finds these hooks by their names)
     lengthy_tests_first,
     pytest_collection,

@@ -1,6 +1,7 @@
 """How the suite runs, as a pytest plugin: how many xdist workers ``-n auto`` starts, how
-tests are shared among them (lengthy ones first), and the record of the last full default
-run (test-artifacts/test-suite.json), which ``python -m benchmarks`` reports.
+tests are shared among them (lengthy ones first), the garbage collector while they are
+collected, and the record of the last full default run (test-artifacts/test-suite.json),
+which ``python -m benchmarks`` reports.
 
 tests/conftest.py takes these hooks in; tests/test_suite_record.py gives them to a small
 suite of its own, to see which runs write the record.
