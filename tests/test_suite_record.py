@@ -3,15 +3,18 @@ and tests marked ``lengthy`` run first.
 
 Each case runs pytest in a subprocess on a small suite shaped as this one: the same
 ``addopts`` (workers, scheduling, the default tiers) less the plugins its tests do not
-use, the same markers and test paths, a
-conftest that takes in tests/suite_run.py's hooks as tests/conftest.py does, and tests in
-two folders, one of them in a tier the default run leaves out. The record goes to a
-temporary file.
+use, the same markers and test paths, a conftest that takes in tests/suite_run.py's hooks
+as tests/conftest.py does, and tests in two folders, one of them in a tier the default
+run leaves out. The record goes to a temporary file.
+
+One test looks at this run itself: its tests run with the garbage collector on, and what
+was loaded while collecting set aside.
 """
 
 from __future__ import annotations
 
 import configparser
+import gc
 import json
 import os
 import shlex
@@ -177,3 +180,9 @@ def test_lengthy_tests_run_first(run_small_suite):
         "tests/test_storage.py::test_download",
         "docs/test_page.py::test_a_block_of_the_page",
     ]
+
+
+def test_tests_run_with_the_garbage_collector_on_and_the_collected_set_aside():
+    """suite_run.pytest_collection turns the collector off while collecting only."""
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
