@@ -10,6 +10,9 @@ from benchmarks.__main__ import Sizes, run
 from benchmarks.memory import measure
 from benchmarks.report import holds, markdown
 
+# The tiny run, which the tests share, starts servers and clients.
+pytestmark = pytest.mark.lengthy
+
 TINY = Sizes(
     speed_mib=2,
     speed_rounds=2,

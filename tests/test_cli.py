@@ -28,6 +28,7 @@ def test_list_shows_the_examples_in_course_order(run_cli, lang):
         assert line.endswith(expected(lang, f"desc_{name}"))
 
 
+@pytest.mark.lengthy  # four processes, one after another
 @pytest.mark.script_launch_mode("subprocess")  # `run` starts the example as a process
 def test_run_forwards_options_and_arguments(run_cli, workdir):
     run = run_cli("--lang", "fi", "--fake", "run", "create_bucket", "kurssi-bucket")
@@ -63,6 +64,7 @@ def test_fake_reset_empties_the_store(run_cli, run_script, workdir):
     assert expected("en", "no_buckets") in listing.stdout
 
 
+@pytest.mark.lengthy  # every step, in a process
 @pytest.mark.script_launch_mode("subprocess")  # its Finnish through the pipes
 def test_tour_runs_every_step_in_finnish_as_a_process(run_cli, workdir):
     check_tour(run_cli, workdir, "fi")

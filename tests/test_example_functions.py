@@ -106,6 +106,7 @@ def test_bad_segment_sizes(text):
         large.parse_size(text)
 
 
+@pytest.mark.lengthy  # ten thousand uploads
 def test_listing_is_complete_past_ten_thousand_objects(conn, capsys):
     count = 10_005
     # One bulk upload (extract-archive) makes them, not 10,005 requests.

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+import pytest
 import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -428,5 +429,6 @@ class SwiftAgainstModel(FakeAgainstModel):
     flavor = "swift"
 
 
-TestRgwFlavor = FakeAgainstModel.TestCase
-TestSwiftFlavor = SwiftAgainstModel.TestCase
+# Each runs many random programs of requests.
+TestRgwFlavor = pytest.mark.lengthy(FakeAgainstModel.TestCase)
+TestSwiftFlavor = pytest.mark.lengthy(SwiftAgainstModel.TestCase)

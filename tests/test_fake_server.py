@@ -309,6 +309,7 @@ def test_many_connections_at_once(server):
 # --- the repository's examples -------------------------------------------------------
 
 
+@pytest.mark.lengthy  # every example, with the expiry's wait
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_examples_in_course_order(server, workdir, run_script, lang):
     (workdir / "my_snake.txt").write_bytes(SAMPLE)  # --fake would create these; here we do

@@ -667,6 +667,7 @@ def test_without_step_the_tour_explains_nothing(run_cli):
         assert expected("en", f"course_{title}") not in run.stdout
 
 
+@pytest.mark.lengthy  # every step, in a process
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_course_mode_waits_for_enter_on_a_terminal(workdir, lang):
     """On a terminal each step runs only after Enter: checked through a real pty."""

@@ -23,6 +23,7 @@ def assert_clean(run):
     assert PASSWORD not in run.output
 
 
+@pytest.mark.lengthy  # every example, with the expiry's wait
 @pytest.mark.parametrize("lang", ["fi", "en"])
 def test_course_in_order(run_script, workdir, lang):
     """Create, upload (whole and in segments), list, download, remove: one consistent store.
@@ -188,6 +189,7 @@ def test_bad_segment_size_is_a_usage_error(run_script):
     assert_clean(run)
 
 
+@pytest.mark.lengthy  # two processes, one after another
 @pytest.mark.script_launch_mode("subprocess")
 def test_debug_shows_the_traceback_without_the_password(run_script):
     run_script("create_bucket", "--fake")

@@ -115,6 +115,7 @@ def rc_file(request) -> Iterator[dict[str, str] | None]:
             conn.delete_container(bucket)
 
 
+@pytest.mark.lengthy  # every block of a page
 @pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name[:3])
 def test_seed_page_behaves_as_it_says(page, rc_file, tmp_path):
     results = run_page(page, tmp_path, rc_file)

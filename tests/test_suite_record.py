@@ -1,5 +1,5 @@
 """Only a full default run records the suite's duration (test-artifacts/test-suite.json),
-and tests marked ``lengthy`` run first.
+and tests marked ``lengthy`` run first, one to each worker.
 
 Each case runs pytest in a subprocess on a small suite shaped as this one: the same
 ``addopts`` (workers, scheduling, the default tiers) less the plugins its tests do not
@@ -63,6 +63,18 @@ SUITE = {
         @pytest.mark.lengthy
         def test_many_files():
             pass
+
+        @pytest.mark.lengthy
+        def test_many_folders():
+            pass
+    """,
+    # one worker runs its tests together, as the benchmarks' (FILES_KEPT_TOGETHER)
+    "tests/test_benchmarks.py": """
+        def test_a_tiny_run():
+            pass
+
+        def test_its_report():
+            pass
     """,
     # beside tests/conftest.py's folder, as the documentation pages are
     "docs/test_page.py": """
@@ -76,7 +88,7 @@ SUITE = {
             pytest.exit("stopped after one test", returncode=0)
     """,
 }
-DEFAULT_TIER_TESTS = 4  # the real and packaging tests are not in the default run
+DEFAULT_TIER_TESTS = 7  # the real and packaging tests are not in the default run
 
 
 def without_plugins(options: list[str]) -> list[str]:
@@ -145,6 +157,7 @@ def record_of(run_small_suite):
     return lambda *args: run_small_suite(*args)[1]
 
 
+@pytest.mark.lengthy  # a pytest run, with its workers
 @pytest.mark.parametrize("workers", ["auto", "0"])
 def test_the_full_default_run_writes_the_record(record_of, workers):
     record = record_of("-n", workers)
@@ -176,9 +189,27 @@ def test_lengthy_tests_run_first(run_small_suite):
     ran = [line.split(" ")[0] for line in printed.splitlines() if " PASSED" in line]
     assert ran == [
         "tests/test_storage.py::test_many_files",
+        "tests/test_storage.py::test_many_folders",
+        "tests/test_benchmarks.py::test_a_tiny_run",
+        "tests/test_benchmarks.py::test_its_report",
         "tests/test_storage.py::test_upload",
         "tests/test_storage.py::test_download",
         "docs/test_page.py::test_a_block_of_the_page",
+    ]
+
+
+def test_each_worker_starts_with_a_lengthy_test(run_small_suite):
+    """Two workers, two lengthy tests: one each, before anything else, even though the
+    benchmarks' file is a larger unit of work (which xdist would otherwise send first)."""
+    printed, _ = run_small_suite("-n", "2", "-vv")
+    first: dict[str, str] = {}
+    for line in printed.splitlines():  # [gw1] [ 33%] PASSED tests/test_storage.py::test_x
+        words = line.split()
+        if words and words[0].startswith("[gw") and "PASSED" in words:
+            first.setdefault(words[0], words[-1])
+    assert sorted(first.values()) == [
+        "tests/test_storage.py::test_many_files",
+        "tests/test_storage.py::test_many_folders",
     ]
 
 

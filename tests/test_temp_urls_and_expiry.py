@@ -349,6 +349,7 @@ def test_expiry_into_a_missing_bucket_or_for_no_time(backend, tmp_path):
     assert refused.value.key == "bad_after"
 
 
+@pytest.mark.lengthy  # waits for the expiry
 @pytest.mark.parametrize("lang", ["en", "fi"])
 def test_upload_with_expiry_with_fake(run_script, workdir, lang):
     run = run_script("upload_with_expiry", "--fake", "--lang", lang)
