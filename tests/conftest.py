@@ -442,9 +442,10 @@ def pytest_collection_modifyitems(items):
 # --- the fake in server mode ---------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_server(tmp_path_factory):
-    """One server for a module's tests that take ``server``: its start is not what they test."""
+    """One server for the tests that take ``server`` (one a worker): its start is not what
+    they test."""
     from server_mode import running_server
 
     with running_server(tmp_path_factory.mktemp("server")) as running:
