@@ -109,7 +109,8 @@ def without_plugins(options: list[str]) -> list[str]:
 @pytest.fixture
 def run_small_suite(tmp_path: Path, pytestconfig):
     """Run pytest with ARGS on the small suite; return what it printed and the record it
-    wrote (or None)."""
+    wrote (or None). With ``cache``, pytest keeps its cache folder; ``environ`` adds to
+    the environment."""
     suite = tmp_path / "suite"
     for name, text in SUITE.items():
         (suite / name).parent.mkdir(parents=True, exist_ok=True)
@@ -124,9 +125,12 @@ def run_small_suite(tmp_path: Path, pytestconfig):
         ini.write(file)
     record = tmp_path / "test-suite.json"
 
-    def run(*args: str) -> tuple[str, dict | None]:
+    def run(
+        *args: str, cache: bool = False, environ: dict | None = None
+    ) -> tuple[str, dict | None]:
         env = {
             **os.environ,
+            **(environ or {}),
             "ALLAS_TEST_SUITE_RECORD": str(record),
             "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), str(suite / "plugins")]),
             # only the plugins the run needs, whatever addopts says
@@ -136,7 +140,8 @@ def run_small_suite(tmp_path: Path, pytestconfig):
         env.pop("PYTEST_XDIST_AUTO_NUM_WORKERS", None)
         record.unlink(missing_ok=True)
         completed = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "xdist.plugin", "-p", "no:cacheprovider"]
+            [sys.executable, "-m", "pytest", "-p", "xdist.plugin"]
+            + ([] if cache else ["-p", "no:cacheprovider"])
             + ["-q", *args],
             cwd=suite,
             env=env,
@@ -211,6 +216,21 @@ def test_each_worker_starts_with_a_lengthy_test(run_small_suite):
         "tests/test_storage.py::test_many_files",
         "tests/test_storage.py::test_many_folders",
     ]
+
+
+@pytest.mark.parametrize("cache", [True, False], ids=["cache", "no-cache"])
+def test_bytecode_of_the_collection_is_kept_in_the_cache_folder_only(
+    run_small_suite, tmp_path, cache
+):
+    """Where Python writes no bytecode, the collection's (pytest's rewritten test modules
+    among it) goes to .pytest_cache, and nowhere without the cache."""
+    run_small_suite("-n", "2", cache=cache, environ={"PYTHONDONTWRITEBYTECODE": "1"})
+    suite = tmp_path / "suite"
+    kept = suite / ".pytest_cache" / "d" / "bytecode"
+    rewritten = [path.name for path in kept.rglob("test_storage.*.pyc")]
+    tag = f"{sys.implementation.cache_tag}-pytest-{pytest.__version__}"
+    assert rewritten == ([f"test_storage.{tag}.pyc"] if cache else [])
+    assert [path for path in suite.rglob("__pycache__") if kept not in path.parents] == []
 
 
 def test_tests_run_with_the_garbage_collector_on_and_the_collected_set_aside():
