@@ -224,7 +224,7 @@ def test_bytecode_of_the_collection_is_kept_in_the_cache_folder_only(
 ):
     """Where Python writes no bytecode, the collection's (pytest's rewritten test modules
     among it) goes to .pytest_cache, and nowhere without the cache."""
-    run_small_suite("-n", "2", cache=cache, environ={"PYTHONDONTWRITEBYTECODE": "1"})
+    run_small_suite("-n", "0", cache=cache, environ={"PYTHONDONTWRITEBYTECODE": "1"})
     suite = tmp_path / "suite"
     kept = suite / ".pytest_cache" / "d" / "bytecode"
     rewritten = [path.name for path in kept.rglob("test_storage.*.pyc")]
