@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 import pytest
@@ -89,6 +90,22 @@ def no_internet():
     socket.socket.connect = loopback_only
     yield
     socket.socket.connect = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_proxy_for_the_tests_hosts():
+    """``no_proxy`` names the hosts the tests reach, beside whatever the user's names: the
+    fake's, which it answers in this process, and the loopback address of the servers the
+    tests start. A proxy in the environment is never asked for them; and requests, which
+    otherwise reads the whole environment twice on every request to find out, takes about
+    a fifth less CPU in the in-process fault sweeps."""
+    from fake_swift import AUTH_URL, STORAGE_ROOT
+
+    hosts = [urlsplit(AUTH_URL).hostname, urlsplit(STORAGE_ROOT).hostname, "127.0.0.1", "localhost"]
+    given = os.environ.get("no_proxy") or os.environ.get("NO_PROXY") or ""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("no_proxy", ",".join(filter(None, [given, *hosts])))
+        yield
 
 
 @pytest.fixture
