@@ -45,6 +45,15 @@ CONFIG_USERS = {"": "tester", "2": "tester2", "3": "tester3", "4": "tester4"}
 # "parse_iso8601 failed") on this class's container temp URLs with an ISO 8601 expiry:
 # it is not run there, so it has no recorded outcome on RGW.
 NOT_RUN_ON = {"rgw": ["test_staticweb.py::TestStaticWebTempurl::*"]}
+# Tests whose outcome on a server depends on a random draw in the test itself: either
+# outcome is accepted there, from the real server and from the fake.
+TWO_LETTER_CONTAINER = (
+    "the test puts a slash at a random place of a new container's 32-letter name and wants "
+    "404; when the slash lands third (1 run in 29), the container part has two letters, and "
+    "RGW answers 400 InvalidBucketName to every request on such a container, as the fake "
+    "does (the check's short_container_name case compares them)"
+)
+ENDS_BY_CHANCE = {"rgw": [("tests.py::TestContainer::testSlashInName", TWO_LETTER_CONTAINER)]}
 
 # Where a flavor ends a test otherwise than its real server: (test id pattern, the
 # fake's outcome, why). Patterns are fnmatch patterns over "<file>::<class>::<test>"; the
@@ -147,10 +156,17 @@ def not_run(flavor: str, test_id: str) -> bool:
     return any(fnmatch.fnmatchcase(test_id, p) for p in NOT_RUN_ON.get(flavor, ()))
 
 
+def by_chance(target: str, test_id: str) -> bool:
+    """Whether ENDS_BY_CHANCE lists the test for the flavor or real server ``target``."""
+    return any(fnmatch.fnmatchcase(test_id, p) for p, _ in ENDS_BY_CHANCE.get(target, ()))
+
+
 def compare(flavor: str, fake: dict[str, str], real: dict[str, str]) -> list[str]:
     """Every test the flavor ends otherwise than the record says it should."""
     problems = []
     for test_id in sorted(set(fake) | set(real)):
+        if by_chance(flavor, test_id):
+            continue
         got = fake.get(test_id, "not run")
         listed = fake_differs(flavor, test_id)
         if listed is not None:
@@ -229,7 +245,7 @@ def check_record(target: str, results: dict[str, str]) -> None:
     changed = [
         f"{test_id}: recorded {recorded.get(test_id, 'nothing')}, now {outcome}"
         for test_id, outcome in sorted(results.items())
-        if recorded.get(test_id) != outcome
+        if recorded.get(test_id) != outcome and not by_chance(target, test_id)
     ]
     changed += [f"{test_id}: recorded, not run" for test_id in sorted(set(recorded) - set(results))]
     assert not changed, (

@@ -70,7 +70,11 @@ def object_failures(p: Probe) -> None:
 
 def short_container_name(p: Probe) -> None:
     # Not unique: RGW refuses it anyway; Swift makes it in the test's own account.
+    # RGW refuses the name in an object's path as well.
     p.request("create two-letter container", "PUT", "ab")
+    p.request("put object in two-letter container", "PUT", "ab/o", data=b"x")
+    p.request("head object in two-letter container", "HEAD", "ab/o")
+    p.request("delete object in two-letter container", "DELETE", "ab/o", record_body=False)
     p.request("delete two-letter container", "DELETE", "ab")
 
 
