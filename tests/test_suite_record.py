@@ -1,5 +1,6 @@
 """Only a full default run records the suite's duration (test-artifacts/test-suite.json),
-and tests marked ``lengthy`` run first, one to each worker.
+tests marked ``lengthy`` run first, one to each worker, and where Python writes no
+bytecode the collection's is kept in .pytest_cache, not beside the sources.
 
 Each case runs pytest in a subprocess on a small suite shaped as this one: the same
 ``addopts`` (workers, scheduling, the default tiers) less the plugins its tests do not

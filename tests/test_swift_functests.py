@@ -16,7 +16,8 @@ Each flavor must end every test as its real server does: what the server passes,
 flavor passes; what it fails, the flavor fails; what it skips (a feature it does not
 announce in ``/info``), the flavor skips. Every exception is in ``FAKE_DIFFERS`` with its
 reason and the outcome the fake has instead, so that a test leaving the list (the fake
-got better, or worse) fails too.
+got better, or worse) fails too. A test whose outcome depends on a random draw of its own
+(``ENDS_BY_CHANCE``) counts either way, on the real server and on the fake.
 """
 
 from __future__ import annotations
